@@ -1,0 +1,45 @@
+/**
+ * When to refresh and how long to back off. Pure functions of the context and the clock reading, so the
+ * chart's guards and delays stay one-liners and the policy can be tested on its own.
+ * @module
+ */
+import { isAuthApiError } from '../src/errors.js'
+import type { LifecycleContext } from './lifecycle-types.js'
+
+export const DEFAULT_REFRESH_MARGIN_MS = 90_000
+export const DEFAULT_MAX_TIMER_MS = 30_000
+const BACKOFF_BASE_MS = 1_000
+const BACKOFF_CAP_MS = 60_000
+const RETRY_AFTER_CAP_MS = 5 * 60_000
+
+/** Epoch ms at which the next refresh attempt is due, or null when there is nothing to refresh. */
+export function refreshDueAt(context: LifecycleContext): number | null {
+  const { session } = context
+  if (!session) return null
+  if (context.stale && context.retryAt !== null) return context.retryAt
+  return session.expires_at * 1000 - context.settings.refreshMarginMs
+}
+
+export function isRefreshDue(context: LifecycleContext): boolean {
+  const dueAt = refreshDueAt(context)
+  return dueAt !== null && dueAt <= context.clock.now()
+}
+
+/** How long to wait before looking at the clock again: until due, but never longer than one poll. */
+export function nextCheckDelay(context: LifecycleContext): number {
+  const dueAt = refreshDueAt(context)
+  if (dueAt === null) return context.settings.maxTimerMs
+  const untilDue = Math.max(0, dueAt - context.clock.now())
+  return Math.min(untilDue, context.settings.maxTimerMs)
+}
+
+/**
+ * Exponential backoff with full jitter, capped; a server's `Retry-After` wins when it is longer.
+ * `failures` counts the attempts that failed so far (1 after the first failure).
+ */
+export function retryDelayMs(failures: number, error: unknown, random: () => number): number {
+  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1))
+  const jittered = exponential / 2 + (exponential / 2) * random()
+  const retryAfter = isAuthApiError(error) && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0
+  return Math.max(jittered, Math.min(retryAfter, RETRY_AFTER_CAP_MS))
+}

@@ -1,0 +1,30 @@
+/**
+ * Facts the chart reads off a session to choose a status. Pure: they look only at the session value.
+ * @module
+ */
+import { decodeJwt } from '../src/jwt/decode.js'
+import type { AuthenticatorAssuranceLevel, Session } from '../src/types.js'
+
+/** The `aal` claim of the access token; a token that cannot be decoded counts as `aal1`. */
+export function currentAal(session: Session): AuthenticatorAssuranceLevel {
+  try {
+    return decodeJwt(session.access_token).payload.aal === 'aal2' ? 'aal2' : 'aal1'
+  } catch {
+    return 'aal1'
+  }
+}
+
+/** The highest level this user can reach: `aal2` once any factor is verified. */
+export function nextAal(session: Session): AuthenticatorAssuranceLevel {
+  const factors = session.user.factors ?? []
+  return factors.some((factor) => factor.status === 'verified') ? 'aal2' : currentAal(session)
+}
+
+export function isAnonymousSession(session: Session): boolean {
+  return session.user.is_anonymous === true
+}
+
+/** Signed in with one factor while the user has a verified second one: the app should ask for the code. */
+export function awaitsSecondFactor(session: Session): boolean {
+  return currentAal(session) === 'aal1' && nextAal(session) === 'aal2'
+}

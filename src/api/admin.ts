@@ -1,0 +1,262 @@
+/**
+ * Service-role endpoints (wire contract §4.18–4.20). `http` must be created with the service-role key as
+ * `apiKey`, so it goes out as `apikey` and as the bearer token.
+ * @module
+ */
+import type { Http } from '../http/client.js'
+import { AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
+import type { CallOptions, Factor, SignOutScope, User } from '../types.js'
+import { logout } from './logout.js'
+import { isRecord, parseFactors, parseUser, parseUsers } from './session-response.js'
+import { optionalObject, optionalString, pathSegment, requireOneOf, requireString, requireUuid } from './validate.js'
+
+export interface AdminUserAttributes {
+  email?: string
+  phone?: string
+  password?: string
+  /** A bcrypt, argon2 or firebase-scrypt hash to import instead of `password`. */
+  password_hash?: string
+  nonce?: string
+  user_metadata?: Record<string, unknown>
+  app_metadata?: Record<string, unknown>
+  email_confirm?: boolean
+  phone_confirm?: boolean
+  /** A Go duration (`'24h'`) or `'none'` to lift a ban. */
+  ban_duration?: string
+  role?: string
+  /** Only on create. */
+  id?: string
+}
+
+export interface PageParams {
+  page?: number
+  perPage?: number
+}
+
+export interface UserPage {
+  users: User[]
+  aud: string
+  nextPage: number | null
+  lastPage: number
+  total: number
+}
+
+type LinkOptions = { redirectTo?: string }
+type LinkOptionsWithData = LinkOptions & { data?: Record<string, unknown> }
+
+export type GenerateLinkParams =
+  | { type: 'signup'; email: string; password: string; options?: LinkOptionsWithData }
+  | { type: 'invite' | 'magiclink'; email: string; options?: LinkOptionsWithData }
+  | { type: 'recovery'; email: string; options?: LinkOptions }
+  | { type: 'email_change_current' | 'email_change_new'; email: string; newEmail: string; options?: LinkOptions }
+
+export type GenerateLinkType = GenerateLinkParams['type']
+
+export interface GenerateLinkProperties {
+  /** The link a user would receive by email. */
+  action_link: string
+  /** The OTP that the email would contain. */
+  email_otp: string
+  hashed_token: string
+  redirect_to: string
+  verification_type: string
+}
+
+export interface GenerateLinkResult {
+  properties: GenerateLinkProperties
+  user: User
+}
+
+const LINK_TYPES: readonly GenerateLinkType[] = [
+  'signup', 'invite', 'magiclink', 'recovery', 'email_change_current', 'email_change_new',
+]
+
+function positiveInt(value: number | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined
+  if (!Number.isInteger(value) || value < 1) throw new AuthInvalidCredentialsError(`${name} must be a positive integer`)
+  return String(value)
+}
+
+/**
+ * Reads `page` and `rel` from each `<url>; rel="x"` entry. auth-js takes only the first digit of the page
+ * number; this parses the whole query value.
+ */
+function parseLinkHeader(value: string | null): { next: number | null; last: number } {
+  const pages: Record<string, number> = {}
+  for (const part of (value ?? '').split(',')) {
+    const match = /<([^>]*)>\s*;\s*rel="?([^";]+)"?/.exec(part)
+    if (!match) continue
+    const page = Number.parseInt(new URL(match[1] ?? '', 'http://link.invalid').searchParams.get('page') ?? '', 10)
+    if (Number.isInteger(page)) pages[match[2] ?? ''] = page
+  }
+  return { next: pages['next'] ?? null, last: pages['last'] ?? 0 }
+}
+
+/**
+ * Lists users one page at a time (server default 50 per page).
+ *
+ * @example
+ * ```ts
+ * const { users, nextPage, total } = await listUsers(http, { page: 1, perPage: 100 })
+ * ```
+ */
+export async function listUsers(http: Http, p: PageParams = {}, options?: CallOptions): Promise<UserPage> {
+  const query = { page: positiveInt(p.page, 'page'), per_page: positiveInt(p.perPage, 'perPage') }
+  const { data, headers } = await http.request<unknown>('GET', 'admin/users', { ...options, query })
+  if (!isRecord(data)) throw new AuthInvalidTokenResponseError('User list response is malformed', 500)
+  const total = Number.parseInt(headers.get('x-total-count') ?? '', 10)
+  const { next, last } = parseLinkHeader(headers.get('link'))
+  return {
+    users: parseUsers(data['users']),
+    aud: typeof data['aud'] === 'string' ? data['aud'] : '',
+    nextPage: next,
+    lastPage: last,
+    total: Number.isNaN(total) ? 0 : total,
+  }
+}
+
+/**
+ * Creates a user without sending any email. Confirmed only with `email_confirm` / `phone_confirm`.
+ *
+ * @example
+ * ```ts
+ * const user = await createUser(http, { email, password, email_confirm: true })
+ * ```
+ */
+export async function createUser(http: Http, attrs: AdminUserAttributes, options?: CallOptions): Promise<User> {
+  const body = optionalObject(attrs, 'attributes') ?? {}
+  if (body['id'] !== undefined) requireUuid(body['id'], 'id')
+  const { data } = await http.request<unknown>('POST', 'admin/users', { ...options, body })
+  return parseUser(data)
+}
+
+/** @example `const user = await getUserById(http, id)` */
+export async function getUserById(http: Http, id: string, options?: CallOptions): Promise<User> {
+  const uid = requireUuid(id, 'id')
+  const { data } = await http.request<unknown>('GET', `admin/users/${pathSegment(uid)}`, options)
+  return parseUser(data)
+}
+
+/**
+ * Updates any attribute; a new `password` signs the user out everywhere.
+ *
+ * @example
+ * ```ts
+ * await updateUserById(http, id, { ban_duration: '24h' })
+ * ```
+ */
+export async function updateUserById(http: Http, id: string, attrs: AdminUserAttributes, options?: CallOptions): Promise<User> {
+  const uid = requireUuid(id, 'id')
+  const body = optionalObject(attrs, 'attributes') ?? {}
+  const { data } = await http.request<unknown>('PUT', `admin/users/${pathSegment(uid)}`, { ...options, body })
+  return parseUser(data)
+}
+
+/**
+ * Deletes a user; a soft delete scrubs personal data and keeps the row.
+ *
+ * @example
+ * ```ts
+ * await deleteUser(http, id, true)
+ * ```
+ */
+export async function deleteUser(http: Http, id: string, shouldSoftDelete = false, options?: CallOptions): Promise<void> {
+  const uid = requireUuid(id, 'id')
+  if (typeof shouldSoftDelete !== 'boolean') throw new AuthInvalidCredentialsError('shouldSoftDelete must be a boolean')
+  await http.request<unknown>('DELETE', `admin/users/${pathSegment(uid)}`, { ...options, body: { should_soft_delete: shouldSoftDelete } })
+}
+
+/**
+ * Creates the link (and OTP) an email would carry, without sending it. `magiclink` for an unknown email
+ * silently becomes a sign-up (`verification_type: 'signup'`).
+ *
+ * @example
+ * ```ts
+ * const { properties } = await generateLink(http, { type: 'magiclink', email })
+ * await verifyOtp(userHttp, { type: 'magiclink', token_hash: properties.hashed_token })
+ * ```
+ */
+export async function generateLink(http: Http, p: GenerateLinkParams, options?: CallOptions): Promise<GenerateLinkResult> {
+  const type = requireOneOf(p.type, LINK_TYPES, 'type')
+  const email = requireString(p.email, 'email')
+  const opts = optionalObject(p.options, 'options') ?? {}
+  const redirectTo = optionalString(opts['redirectTo'], 'options.redirectTo')
+  const body: Record<string, unknown> = { type, email }
+  if (p.type === 'signup') body['password'] = requireString(p.password, 'password')
+  if (p.type === 'email_change_current' || p.type === 'email_change_new') body['new_email'] = requireString(p.newEmail, 'newEmail')
+  const data = optionalObject(opts['data'], 'options.data')
+  if (data !== undefined) body['data'] = data
+  // GoTrue reads redirect_to from the body here; the query copy matches auth-js.
+  if (redirectTo !== undefined) body['redirect_to'] = redirectTo
+
+  const { data: res } = await http.request<unknown>('POST', 'admin/generate_link', { ...options, body, redirectTo })
+  if (!isRecord(res)) throw new AuthInvalidTokenResponseError('Generate link response is malformed', 500)
+  const { action_link, email_otp, hashed_token, redirect_to, verification_type, ...user } = res
+  if (typeof action_link !== 'string' || typeof hashed_token !== 'string') {
+    throw new AuthInvalidTokenResponseError('Generate link response has no link', 500)
+  }
+  return {
+    properties: {
+      action_link,
+      email_otp: typeof email_otp === 'string' ? email_otp : '',
+      hashed_token,
+      redirect_to: typeof redirect_to === 'string' ? redirect_to : '',
+      verification_type: typeof verification_type === 'string' ? verification_type : type,
+    },
+    user: parseUser(user),
+  }
+}
+
+/**
+ * Invites a user by email (no PKCE possible: the link is opened on another device).
+ *
+ * @example
+ * ```ts
+ * const user = await inviteUserByEmail(http, 'new@example.com', { redirectTo: 'https://app.example.com/join' })
+ * ```
+ */
+export async function inviteUserByEmail(
+  http: Http,
+  email: string,
+  p: { data?: Record<string, unknown>; redirectTo?: string } = {},
+  options?: CallOptions,
+): Promise<User> {
+  const body = { email: requireString(email, 'email'), data: optionalObject(p.data, 'data') ?? {} }
+  const { data } = await http.request<unknown>('POST', 'invite', { ...options, body, redirectTo: optionalString(p.redirectTo, 'redirectTo') })
+  return parseUser(data)
+}
+
+/** @example `const factors = await listFactors(http, userId)` */
+export async function listFactors(http: Http, userId: string, options?: CallOptions): Promise<Factor[]> {
+  const uid = requireUuid(userId, 'userId')
+  const { data } = await http.request<unknown>('GET', `admin/users/${pathSegment(uid)}/factors`, options)
+  return parseFactors(data)
+}
+
+/**
+ * Deletes a factor of any user. Resolves with the deleted factor as the server returns it (at least `id`).
+ *
+ * @example
+ * ```ts
+ * await deleteFactor(http, userId, factorId)
+ * ```
+ */
+export async function deleteFactor(http: Http, userId: string, factorId: string, options?: CallOptions): Promise<{ id: string }> {
+  const uid = requireUuid(userId, 'userId')
+  const fid = requireUuid(factorId, 'factorId')
+  const { data } = await http.request<unknown>('DELETE', `admin/users/${pathSegment(uid)}/factors/${pathSegment(fid)}`, options)
+  if (!isRecord(data) || typeof data['id'] !== 'string') throw new AuthInvalidTokenResponseError('Delete factor response is malformed', 500)
+  return { ...data, id: data['id'] }
+}
+
+/**
+ * Signs a user out using *their* access token (the service key stays in `apikey`), as auth-js does.
+ *
+ * @example
+ * ```ts
+ * await signOutUser(http, userJwt, 'global')
+ * ```
+ */
+export async function signOutUser(http: Http, jwt: string, scope: SignOutScope = 'global', options?: CallOptions): Promise<void> {
+  await logout(http, jwt, scope, options)
+}

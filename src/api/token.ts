@@ -1,0 +1,73 @@
+/**
+ * `POST /token` grants that return a session: password, refresh_token, pkce (wire contract §4.3).
+ * `grant_type` travels in the query string, which is the only place GoTrue reads it.
+ * @module
+ */
+import type { Http } from '../http/client.js'
+import type { CallOptions, TokenResponse } from '../types.js'
+import { parseTokenResponse } from './session-response.js'
+import { captchaMeta, requireContact, requireString } from './validate.js'
+
+export interface PasswordGrantParams {
+  email?: string
+  phone?: string
+  password: string
+  captchaToken?: string
+}
+
+/**
+ * Signs in with email or phone and password. The result may carry `weak_password` when the (correct)
+ * password no longer meets the server's policy.
+ *
+ * @example
+ * ```ts
+ * const tokens = await signInWithPassword(http, { email: 'a@example.com', password })
+ * ```
+ */
+export async function signInWithPassword(http: Http, p: PasswordGrantParams, options?: CallOptions): Promise<TokenResponse> {
+  const contact = requireContact(p)
+  const password = requireString(p.password, 'password')
+  const body = {
+    ...(contact.kind === 'email' ? { email: contact.email } : { phone: contact.phone }),
+    password,
+    gotrue_meta_security: captchaMeta(p.captchaToken),
+  }
+  const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: 'password' }, body })
+  return parseTokenResponse(data)
+}
+
+/**
+ * Rotates a refresh token. Callers decide what a failure means with `classifyRefreshError`.
+ *
+ * @example
+ * ```ts
+ * const tokens = await refreshAccessToken(http, session.refresh_token, { timeout: 5_000 })
+ * ```
+ */
+export async function refreshAccessToken(http: Http, refreshToken: string, options?: CallOptions): Promise<TokenResponse> {
+  const refresh_token = requireString(refreshToken, 'refreshToken')
+  const { data } = await http.request<unknown>('POST', 'token', {
+    ...options,
+    query: { grant_type: 'refresh_token' },
+    body: { refresh_token },
+  })
+  return parseTokenResponse(data)
+}
+
+/**
+ * Completes a PKCE flow (email link, OAuth, SSO) by trading the `code` for a session.
+ *
+ * @example
+ * ```ts
+ * const tokens = await exchangeCodeForSession(http, { authCode: code, codeVerifier: verifier })
+ * ```
+ */
+export async function exchangeCodeForSession(
+  http: Http,
+  p: { authCode: string; codeVerifier: string },
+  options?: CallOptions,
+): Promise<TokenResponse> {
+  const body = { auth_code: requireString(p.authCode, 'authCode'), code_verifier: requireString(p.codeVerifier, 'codeVerifier') }
+  const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: 'pkce' }, body })
+  return parseTokenResponse(data)
+}

@@ -1,0 +1,112 @@
+/**
+ * The I/O the lifecycle chart needs, as XState actors and actions: storage, the refresh lock, and calls
+ * through `src/api`. The chart decides when; these only do.
+ * @module
+ */
+import { fromPromise } from 'xstate'
+import type {
+  MfaVerifyInput,
+  MfaVerifyOutput,
+  RefreshInput,
+  RefreshOutput,
+  RestoreOutput,
+  SignInInput,
+  SignInOutput,
+  SignOutInput,
+  SignOutOutput,
+} from '../../machines/lifecycle-types.js'
+import * as api from '../api/index.js'
+import type { Coordinator } from '../coordination/index.js'
+import { AuthError, isAuthApiError, isAuthError, isAuthSessionMissingError } from '../errors.js'
+import type { Http } from '../http/index.js'
+import type { SessionStore } from '../storage/index.js'
+import { callSignIn } from './sign-in-calls.js'
+import { isExpiringSoon, toSession } from './session.js'
+import type { Clock } from './clock.js'
+
+export interface ActorDeps {
+  http: Http
+  store: SessionStore
+  coordinator: Coordinator
+  clock: Clock
+  refreshMarginMs: number
+  lockTimeoutMs: number
+}
+
+function abortedError(signal: AbortSignal): AuthError {
+  return new AuthError('Operation cancelled', 0, 'aborted', { cause: signal.reason })
+}
+
+/** Statuses from `/logout` that mean the session is already gone, which is what signing out wants anyway. */
+function alreadySignedOut(error: unknown): boolean {
+  if (isAuthSessionMissingError(error)) return true
+  return isAuthApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404)
+}
+
+export function createLifecycleActors(deps: ActorDeps) {
+  const { http, store, coordinator, clock } = deps
+
+  const restoreSession = fromPromise<RestoreOutput>(async () => {
+    const { session, problem } = await store.read()
+    return problem === undefined ? { session } : { session, problem }
+  })
+
+  const signIn = fromPromise<SignInOutput, SignInInput>(async ({ input, signal }) => {
+    const result = await callSignIn({ http, now: () => clock.now() }, input.request, signal)
+    // Leaving `signingIn` (a sign-out, a newer sign-in) aborts the signal: the late session must not be saved.
+    if (signal.aborted) throw abortedError(signal)
+    if (result.session) await store.write(result.session)
+    return result
+  })
+
+  const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, signal }) => {
+    const { request } = input
+    const response = await api.verifyFactor(
+      http,
+      input.session.access_token,
+      { factorId: request.factorId, challengeId: request.challengeId, code: request.code },
+      { timeout: request.options?.timeout, signal: request.options?.signal ? AbortSignal.any([signal, request.options.signal]) : signal },
+    )
+    if (signal.aborted) throw abortedError(signal)
+    const session = toSession(response, clock.now())
+    await store.write(session)
+    return { session, data: response }
+  })
+
+  /**
+   * One refresher per storage key: take the lock, re-read storage, and adopt a session another client
+   * already rotated instead of spending the (single-use) refresh token a second time.
+   */
+  const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, signal }) =>
+    coordinator.withLock(
+      async () => {
+        const { session: stored } = await store.read()
+        if (signal.aborted) throw abortedError(signal)
+        if (stored === null) return { outcome: 'signedOutElsewhere' as const }
+        const rotatedElsewhere = stored.refresh_token !== input.session.refresh_token
+        if (rotatedElsewhere && !input.force && !isExpiringSoon(stored, clock.now(), deps.refreshMarginMs)) {
+          return { outcome: 'adopted' as const, session: stored }
+        }
+        const response = await api.refreshAccessToken(http, stored.refresh_token, { signal })
+        if (signal.aborted) throw abortedError(signal)
+        const session = toSession(response, clock.now())
+        await store.write(session)
+        return { outcome: 'refreshed' as const, session }
+      },
+      { timeoutMs: deps.lockTimeoutMs, signal },
+    ),
+  )
+
+  const signOut = fromPromise<SignOutOutput, SignOutInput>(async ({ input, signal }) => {
+    if (input.accessToken === null) return { error: null }
+    try {
+      await api.logout(http, input.accessToken, input.scope, { signal })
+      return { error: null }
+    } catch (error) {
+      if (alreadySignedOut(error)) return { error: null }
+      return { error: isAuthError(error) ? error : new AuthError('Sign-out request failed', undefined, 'unexpected_failure') }
+    }
+  })
+
+  return { restoreSession, signIn, verifyMfa, refreshSession, signOut }
+}

@@ -1,0 +1,43 @@
+/**
+ * Options of `createAuthClient`, and their defaults.
+ * @module
+ */
+import type { SupportedStorage } from '../storage/index.js'
+import type { Clock } from './clock.js'
+import type { InspectObserver } from './redact.js'
+
+export interface AuthClientOptions {
+  /** The Auth base URL: `https://<ref>.supabase.co/auth/v1`, or the `url` of the local auth server. */
+  url: string
+  /** The project's anon (publishable) key, sent as `apikey` and as the bearer on public calls. */
+  apiKey: string
+  /** Extra headers on every request (merged over the defaults). */
+  headers?: Record<string, string>
+  /** Where the session is kept. Default: `localStorage` in a browser, memory elsewhere. Sync or async. */
+  storage?: SupportedStorage
+  /** Storage key (auth-js compatible). Default: `sb-<ref>-auth-token` for `<ref>.supabase.co`, else `supabase.auth.token`. */
+  storageKey?: string
+  /** false: keep the session in memory only, never in `storage`. Default true. */
+  persistSession?: boolean
+  /** Refresh the access token before it expires. Default true. */
+  autoRefreshToken?: boolean
+  /** A custom `fetch` (for proxies, instrumentation, or tests). */
+  fetch?: typeof fetch
+  /** Time source and timer scheduler; the default's timers never keep Node alive. */
+  clock?: Clock
+  /** Receives the chart's inspection events (e.g. `@statelyai/inspect`). Secrets are redacted unless `redactInspection: false`. */
+  inspect?: InspectObserver
+  /** Default true: passwords, codes and tokens are replaced by `[redacted]` before reaching `inspect`. */
+  redactInspection?: boolean
+  /** Default per-request timeout in ms (10 000). Each method also takes `{ timeout, signal }`. */
+  timeout?: number
+  /** Refresh this long before expiry, in ms (90 000, as auth-js). */
+  refreshMarginMs?: number
+  /** Longest wait for another client's refresh to finish before refreshing anyway, in ms (15 000). */
+  lockTimeoutMs?: number
+  /** Longest wait for a storage call before falling back to memory, in ms (5 000). */
+  storageTimeoutMs?: number
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 15_000
+export const DEFAULT_REFRESH_MARGIN_MS = 90_000

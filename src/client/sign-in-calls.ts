@@ -1,0 +1,147 @@
+/**
+ * How each way of signing in talks to the server. The chart's `signIn` actor picks one of these by
+ * `request.method`; each returns the session (unsaved) plus the `data` the promise resolves with.
+ * @module
+ */
+import * as api from '../api/index.js'
+import { AuthInvalidCredentialsError } from '../errors.js'
+import type { Http } from '../http/index.js'
+import { decodeJwt } from '../jwt/decode.js'
+import type { SignInMethod, SignInRequest } from '../../machines/lifecycle-types.js'
+import type { CallOptions, Session, TokenResponse } from '../types.js'
+import { toSession } from './session.js'
+import type {
+  SignInAnonymouslyCredentials,
+  SignInWithPasswordCredentials,
+  SignUpWithPasswordCredentials,
+  VerifyOtpParams,
+} from './types.js'
+
+export interface SignInCallResult {
+  session: Session | null
+  data: unknown
+  event: 'SIGNED_IN' | 'PASSWORD_RECOVERY'
+}
+
+export interface SignInDeps {
+  http: Http
+  now(): number
+}
+
+type Call = (deps: SignInDeps, params: unknown, options: CallOptions) => Promise<SignInCallResult>
+
+function signedIn(response: TokenResponse, now: number, event: SignInCallResult['event'] = 'SIGNED_IN'): SignInCallResult {
+  const session = toSession(response, now)
+  return { session, data: { user: session.user, session }, event }
+}
+
+const signUp: Call = async ({ http, now }, params, options) => {
+  const credentials = params as SignUpWithPasswordCredentials
+  const result =
+    'email' in credentials
+      ? await api.signUp(
+          http,
+          {
+            email: credentials.email,
+            password: credentials.password,
+            data: credentials.options?.data ?? {},
+            captchaToken: credentials.options?.captchaToken,
+            redirectTo: credentials.options?.emailRedirectTo,
+          },
+          options,
+        )
+      : await api.signUp(
+          http,
+          {
+            phone: credentials.phone,
+            password: credentials.password,
+            data: credentials.options?.data ?? {},
+            captchaToken: credentials.options?.captchaToken,
+            channel: credentials.options?.channel ?? 'sms',
+          },
+          options,
+        )
+  if (result.kind === 'session') return signedIn(result.response, now())
+  return { session: null, data: { user: result.user, session: null }, event: 'SIGNED_IN' }
+}
+
+const password: Call = async ({ http, now }, params, options) => {
+  const credentials = params as SignInWithPasswordCredentials
+  const response = await api.signInWithPassword(
+    http,
+    'email' in credentials
+      ? { email: credentials.email, password: credentials.password, captchaToken: credentials.options?.captchaToken }
+      : { phone: credentials.phone, password: credentials.password, captchaToken: credentials.options?.captchaToken },
+    options,
+  )
+  const result = signedIn(response, now())
+  const data = result.data as { user: unknown; session: Session }
+  return response.weak_password ? { ...result, data: { ...data, weakPassword: response.weak_password } } : result
+}
+
+const anonymous: Call = async ({ http, now }, params, options) => {
+  const credentials = (params ?? {}) as SignInAnonymouslyCredentials
+  const response = await api.signInAnonymously(
+    http,
+    { data: credentials.options?.data, captchaToken: credentials.options?.captchaToken },
+    options,
+  )
+  return signedIn(response, now())
+}
+
+const verifyOtp: Call = async ({ http, now }, params, options) => {
+  const p = params as VerifyOtpParams
+  const result = await api.verifyOtp(
+    http,
+    'token_hash' in p
+      ? { type: p.type, token_hash: p.token_hash }
+      : 'email' in p
+        ? { type: p.type, email: p.email, token: p.token, redirectTo: p.options?.redirectTo, captchaToken: p.options?.captchaToken }
+        : { type: p.type, phone: p.phone, token: p.token, redirectTo: p.options?.redirectTo, captchaToken: p.options?.captchaToken },
+    options,
+  )
+  if (result.kind === 'session') return signedIn(result.response, now(), p.type === 'recovery' ? 'PASSWORD_RECOVERY' : 'SIGNED_IN')
+  if (result.kind === 'user') return { session: null, data: { user: result.user, session: null }, event: 'SIGNED_IN' }
+  return { session: null, data: { user: null, session: null, message: result.message }, event: 'SIGNED_IN' }
+}
+
+/**
+ * Adopts tokens obtained elsewhere. An unexpired access token is checked with `GET /user` (which also
+ * proves the session still exists); an expired one is traded in with its refresh token.
+ */
+const setSession: Call = async ({ http, now }, params, options) => {
+  const { access_token, refresh_token } = params as { access_token: string; refresh_token: string }
+  const exp = decodeJwt(access_token).payload.exp
+  const receivedAt = now()
+  if (typeof exp !== 'number' || exp * 1000 <= receivedAt) {
+    return signedIn(await api.refreshAccessToken(http, refresh_token, options), receivedAt)
+  }
+  const user = await api.getUser(http, access_token, options)
+  const expires_in = Math.max(0, exp - Math.floor(receivedAt / 1000))
+  return signedIn({ access_token, refresh_token, token_type: 'bearer', expires_in, user }, receivedAt)
+}
+
+const refreshToken: Call = async ({ http, now }, params, options) => {
+  const { refresh_token } = params as { refresh_token: string }
+  return signedIn(await api.refreshAccessToken(http, refresh_token, options), now())
+}
+
+const CALLS: Record<SignInMethod, Call> = { signUp, password, anonymous, verifyOtp, setSession, refreshToken }
+
+export function callSignIn(deps: SignInDeps, request: SignInRequest, signal: AbortSignal): Promise<SignInCallResult> {
+  const call = CALLS[request.method]
+  if (!call) throw new AuthInvalidCredentialsError(`Unknown sign-in method`)
+  return call(deps, request.params, { ...request.options, signal: combine(signal, request.options?.signal) })
+}
+
+/** The chart's signal (state left) and the caller's signal (user gave up) both abort the request. */
+export function combine(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
+  if (!b) return a
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b])
+  const controller = new AbortController()
+  const abort = (source: AbortSignal) => () => controller.abort(source.reason)
+  if (a.aborted || b.aborted) controller.abort((a.aborted ? a : b).reason)
+  a.addEventListener('abort', abort(a), { once: true })
+  b.addEventListener('abort', abort(b), { once: true })
+  return controller.signal
+}

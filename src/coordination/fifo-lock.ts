@@ -1,0 +1,72 @@
+import { unrefTimer } from '../storage/bounded-call.js'
+import type { Lease, LockBackend } from './types.js'
+
+interface Waiter {
+  grant(): void
+}
+
+const UNHELD: Lease = { acquired: false, release: () => {} }
+
+/**
+ * A first-in-first-out mutex for one JS context. Release hands the lock straight to the next waiter, so
+ * there is no window in which a newcomer can jump the queue. A waiter that times out leaves the queue and
+ * runs unlocked; the lock stays with its holder and the queue behind it is unchanged.
+ *
+ * @example
+ * const lease = await lock.acquire(5_000, signal)
+ * try { await work() } finally { lease.release() }
+ */
+export class FifoLock implements LockBackend {
+  #held = false
+  readonly #queue: Waiter[] = []
+
+  acquire(timeoutMs: number, signal: AbortSignal): Promise<Lease> {
+    if (signal.aborted) return Promise.reject(signal.reason)
+    if (!this.#held) {
+      this.#held = true
+      return Promise.resolve(this.#lease())
+    }
+    return new Promise<Lease>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const leave = (): void => {
+        const index = this.#queue.indexOf(waiter)
+        if (index !== -1) this.#queue.splice(index, 1)
+        if (timer !== undefined) clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+      }
+      const onAbort = (): void => {
+        leave()
+        reject(signal.reason)
+      }
+      const waiter: Waiter = {
+        grant: () => {
+          leave()
+          resolve(this.#lease())
+        },
+      }
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          leave()
+          resolve(UNHELD)
+        }, Math.max(0, timeoutMs))
+        unrefTimer(timer)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.#queue.push(waiter)
+    })
+  }
+
+  #lease(): Lease {
+    let released = false
+    return {
+      acquired: true,
+      release: () => {
+        if (released) return
+        released = true
+        const next = this.#queue[0]
+        if (next === undefined) this.#held = false
+        else next.grant()
+      },
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { unrefTimer } from '../storage/bounded-call.js'
+import type { Lease, LockBackend } from './types.js'
+
+/** The part of the Web Locks `LockManager` this module uses. */
+export interface LockManagerLike {
+  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void> | undefined): Promise<unknown>
+}
+
+const UNHELD: Lease = { acquired: false, release: () => {} }
+
+/** `navigator.locks` when the runtime has Web Locks (browsers), else undefined (Node, most servers). */
+export function findLockManager(): LockManagerLike | undefined {
+  try {
+    const locks = (globalThis as { navigator?: { locks?: unknown } }).navigator?.locks
+    if (typeof locks === 'object' && locks !== null && typeof (locks as { request?: unknown }).request === 'function') {
+      return locks as LockManagerLike
+    }
+  } catch {
+    // A getter that throws means no usable Web Locks.
+  }
+  return undefined
+}
+
+/**
+ * An exclusive Web Lock named `name`, shared by every tab and worker of the origin. On timeout the request
+ * is aborted and the caller runs unlocked; it does not `steal`, because stealing leaves the old holder
+ * running and cascades (the supabase-js orphaned-lock saga). A grant that arrives after the caller gave up
+ * is released at once. If the lock manager refuses the request (sandboxed iframes and opaque origins reject
+ * with `SecurityError`), the wait moves to `fallback`, so the caller neither fails nor waits out the timeout.
+ *
+ * @example
+ * const lock = new WebLock(navigator.locks, 'lock:sb-abcd-auth-token', new FifoLock())
+ */
+export class WebLock implements LockBackend {
+  readonly #locks: LockManagerLike
+  readonly #name: string
+  readonly #fallback: LockBackend
+
+  constructor(locks: LockManagerLike, name: string, fallback: LockBackend) {
+    this.#locks = locks
+    this.#name = name
+    this.#fallback = fallback
+  }
+
+  acquire(timeoutMs: number, signal: AbortSignal): Promise<Lease> {
+    if (signal.aborted) return Promise.reject(signal.reason)
+    return new Promise<Lease>((resolve, reject) => {
+      const request = new AbortController()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      let waiting = true
+      const stopWaiting = (): void => {
+        waiting = false
+        if (timer !== undefined) clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+      }
+      const onAbort = (): void => {
+        if (!waiting) return
+        stopWaiting()
+        request.abort()
+        reject(signal.reason)
+      }
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          if (!waiting) return
+          stopWaiting()
+          request.abort()
+          resolve(UNHELD)
+        }, Math.max(0, timeoutMs))
+        unrefTimer(timer)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+
+      const refused = (): void => {
+        if (!waiting) return
+        stopWaiting()
+        this.#fallback.acquire(timeoutMs, signal).then(resolve, reject)
+      }
+      let requested: Promise<unknown>
+      try {
+        requested = this.#locks.request(this.#name, { signal: request.signal }, () => {
+          if (!waiting) return undefined
+          stopWaiting()
+          // The lock is held until this promise settles, i.e. until the lease is released.
+          return new Promise<void>((release) => resolve({ acquired: true, release: () => release() }))
+        })
+      } catch {
+        refused()
+        return
+      }
+      // After the wait ended, a rejection is our own abort or another context stealing the lock: ignored.
+      requested.then(undefined, refused)
+    })
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The one place that speaks HTTP. Every call gets the Supabase headers, a bounded lifetime (timeout and the
+ * caller's signal), and leaves as either parsed JSON or an {@link AuthError}. No retries: when to try again is
+ * the state machine's decision.
+ * @module
+ */
+import ky, { type KyInstance } from 'ky'
+import { AuthError, AuthRetryableFetchError } from '../errors.js'
+import type { CallOptions } from '../types.js'
+import { API_VERSION, API_VERSION_HEADER, CLIENT_INFO, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js'
+import { abortedError, errorFromResponse, networkError, parseJson, redact, timeoutError } from './errors.js'
+import { combineSignals } from './signals.js'
+
+export interface HttpConfig {
+  /** Base URL of the auth server, e.g. `https://<ref>.supabase.co/auth/v1`. */
+  url: string
+  /** Project API key: sent as `apikey` and, when no user JWT is given, as the bearer token. */
+  apiKey: string
+  /** Extra headers on every request; they win over the defaults (but not over a per-call `jwt`). */
+  headers?: Record<string, string>
+  fetch?: typeof fetch
+  /** Default per-request timeout in ms (10 000). */
+  timeout?: number
+}
+
+export interface RequestOptions extends CallOptions {
+  /** Sent as `Authorization: Bearer <jwt>`; defaults to the API key. */
+  jwt?: string
+  query?: Record<string, string | undefined>
+  /** Serialized as JSON. Ignored on GET. */
+  body?: unknown
+  /** Becomes the `redirect_to` query parameter. */
+  redirectTo?: string
+}
+
+export interface HttpResponse<T> {
+  /** Parsed JSON, or `undefined` for an empty body (204). */
+  data: T
+  status: number
+  headers: Headers
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface Http {
+  readonly url: string
+  request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<HttpResponse<T>>
+}
+
+/** Body keys whose values are credentials; they are scrubbed from any message built from a response. */
+const SECRET_BODY_KEYS: ReadonlySet<string> = new Set([
+  'password', 'current_password', 'password_hash', 'refresh_token', 'access_token', 'id_token', 'token',
+  'token_hash', 'code', 'code_verifier', 'auth_code', 'nonce', 'captcha_token', 'provider_token',
+  'provider_refresh_token', 'signature',
+])
+
+function collectSecrets(value: unknown, out: string[], depth = 0): void {
+  if (depth > 4 || typeof value !== 'object' || value === null) return
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && SECRET_BODY_KEYS.has(key)) out.push(v)
+    else if (typeof v === 'object') collectSecrets(v, out, depth + 1)
+  }
+}
+
+function effectiveTimeout(value: number | undefined, fallback: number): number {
+  if (value === undefined || !Number.isFinite(value) || value <= 0) return fallback
+  return Math.min(value, MAX_TIMEOUT_MS)
+}
+
+function normalizeBaseUrl(url: string): string {
+  if (typeof url !== 'string' || url.length === 0) throw new TypeError('createHttp: `url` is required')
+  // Validates early (a typo fails at construction, not on the first sign-in) and drops a trailing slash.
+  return new URL(url).toString().replace(/\/+$/, '')
+}
+
+/**
+ * Creates the transport for one client. One ky instance is shared by every call.
+ *
+ * @example
+ * ```ts
+ * const http = createHttp({ url: 'http://localhost:9999', apiKey: anonKey })
+ * const { data } = await http.request<{ name: string }>('GET', 'health', { timeout: 2_000 })
+ * ```
+ */
+export function createHttp(config: HttpConfig): Http {
+  const url = normalizeBaseUrl(config.url)
+  const defaultTimeout = effectiveTimeout(config.timeout, DEFAULT_TIMEOUT_MS)
+  const customFetch = config.fetch
+  const instance: KyInstance = ky.create({
+    prefixUrl: url,
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    // Late-bound so a test or polyfill that swaps globalThis.fetch after construction is honoured.
+    fetch: customFetch ?? ((input, init) => globalThis.fetch(input, init)),
+  })
+
+  async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const secrets: string[] = [config.apiKey]
+    if (options.jwt !== undefined) secrets.push(options.jwt)
+    collectSecrets(options.body, secrets)
+
+    if (options.signal?.aborted) throw abortedError()
+
+    const headers: Record<string, string> = {
+      apikey: config.apiKey,
+      Authorization: `Bearer ${config.apiKey}`,
+      [API_VERSION_HEADER]: API_VERSION,
+      'X-Client-Info': CLIENT_INFO,
+      ...config.headers,
+    }
+    if (options.jwt !== undefined) headers['Authorization'] = `Bearer ${options.jwt}`
+    const hasBody = options.body !== undefined && method !== 'GET'
+    if (hasBody) headers['Content-Type'] = 'application/json;charset=UTF-8'
+
+    const searchParams = new URLSearchParams()
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) searchParams.set(key, value)
+    }
+    if (options.redirectTo !== undefined) searchParams.set('redirect_to', options.redirectTo)
+
+    const timeoutMs = effectiveTimeout(options.timeout, defaultTimeout)
+    const timeoutController = new AbortController()
+    const timer = setTimeout(() => timeoutController.abort(), timeoutMs)
+    // A pending request keeps its socket alive anyway; the timer itself must never hold a process open.
+    ;(timer as { unref?: () => void }).unref?.()
+    const combined = combineSignals([options.signal, timeoutController.signal])
+
+    // Which signal fired decides the error: ours is a retryable timeout, the caller's is a deliberate abort.
+    const interruption = (cause: unknown, status = 0): AuthError => {
+      if (options.signal?.aborted) return abortedError()
+      if (timeoutController.signal.aborted) return timeoutError(timeoutMs)
+      const error = networkError(cause, status)
+      const message = redact(error.message, secrets)
+      // A cause that mentions a secret is dropped too: inspectors and loggers print `cause`.
+      return message === error.message ? error : new AuthRetryableFetchError(message, status, 'network_error')
+    }
+
+    try {
+      let response: Response
+      try {
+        response = await instance(path.replace(/^\/+/, ''), {
+          method,
+          headers,
+          searchParams,
+          signal: combined.signal,
+          ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
+        })
+      } catch (error) {
+        throw interruption(error)
+      }
+
+      let text: string
+      try {
+        text = await response.text()
+      } catch (error) {
+        // Headers arrived, the body did not: the connection dropped or a signal fired mid-stream.
+        throw interruption(error, response.status)
+      }
+
+      if (!response.ok) throw errorFromResponse(response.status, response.headers, text, secrets)
+
+      if (text.trim().length === 0) {
+        return { data: undefined as T, status: response.status, headers: response.headers }
+      }
+      const parsed = parseJson(text)
+      if (!parsed.ok) throw new AuthRetryableFetchError('Invalid JSON in response', response.status, 'server_error')
+      return { data: parsed.value as T, status: response.status, headers: response.headers }
+    } finally {
+      clearTimeout(timer)
+      combined.dispose()
+    }
+  }
+
+  return { url, request }
+}

@@ -1,0 +1,40 @@
+/**
+ * Combines the caller's signal with our timeout signal. `AbortSignal.any` exists from Node 20.3 and recent
+ * browsers; elsewhere the listeners are wired by hand. `dispose` detaches them so a long-lived caller signal
+ * does not accumulate one listener per request.
+ * @module
+ */
+
+export interface CombinedSignal {
+  signal: AbortSignal
+  dispose: () => void
+}
+
+export function combineSignals(signals: ReadonlyArray<AbortSignal | undefined>): CombinedSignal {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined)
+  if (present.length === 1) return { signal: present[0] as AbortSignal, dispose: () => {} }
+
+  const any = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any
+  if (typeof any === 'function') return { signal: any.call(AbortSignal, present), dispose: () => {} }
+
+  const controller = new AbortController()
+  const listeners: Array<[AbortSignal, () => void]> = []
+  const dispose = (): void => {
+    for (const [s, l] of listeners) s.removeEventListener('abort', l)
+    listeners.length = 0
+  }
+  for (const s of present) {
+    if (s.aborted) {
+      dispose()
+      controller.abort(s.reason)
+      break
+    }
+    const listener = (): void => {
+      dispose()
+      controller.abort(s.reason)
+    }
+    s.addEventListener('abort', listener, { once: true })
+    listeners.push([s, listener])
+  }
+  return { signal: controller.signal, dispose }
+}

@@ -1,0 +1,24 @@
+/**
+ * The storage adapter contract, identical to auth-js's `SupportedStorage`, so any adapter written for
+ * supabase-js (localStorage, AsyncStorage, cookie adapters, encrypted stores) plugs in unchanged.
+ * @module
+ */
+
+/**
+ * A key/value store for the session. Methods may be synchronous or return promises; the session store
+ * bounds every call with a timeout, so an adapter that never answers cannot hang the client.
+ *
+ * @example
+ * const storage: SupportedStorage = {
+ *   getItem: (key) => AsyncStorage.getItem(key),
+ *   setItem: (key, value) => AsyncStorage.setItem(key, value),
+ *   removeItem: (key) => AsyncStorage.removeItem(key),
+ * }
+ */
+export interface SupportedStorage {
+  getItem(key: string): string | null | Promise<string | null>
+  setItem(key: string, value: string): void | Promise<void>
+  removeItem(key: string): void | Promise<void>
+  /** Set by server-side adapters (cookies on a request); the stored user is then not to be trusted blindly. */
+  isServer?: boolean
+}

@@ -1,0 +1,76 @@
+/**
+ * User creation and confirmation shared by signup, OTP, invite and admin routes.
+ * @module
+ */
+import { hashPassword } from './crypto/hash.js'
+import type { Ctx } from './server/context.js'
+import type { Json, UserRow } from './store/records.js'
+
+export interface NewUser {
+  email?: string
+  phone?: string
+  password?: string | null
+  data?: Json
+}
+
+/** GoTrue `signupNewUser`: user + email/phone identity; identity keys win over caller `data`. */
+export function createUser(ctx: Ctx, n: NewUser): UserRow {
+  const { store, cfg } = ctx
+  const user = store.newUser({
+    aud: cfg.aud,
+    role: cfg.role,
+    email: n.email ?? '',
+    phone: n.phone ?? '',
+    passwordHash: n.password ? hashPassword(n.password) : null,
+  })
+  const provider = n.email ? 'email' : 'phone'
+  const identityData: Json = n.email
+    ? { sub: user.id, email: n.email, email_verified: false, phone_verified: false }
+    : { sub: user.id, phone: n.phone, email_verified: false, phone_verified: false }
+  store.upsertIdentity(user, provider, identityData)
+  user.userMetadata = { ...(n.data ?? {}), ...identityData }
+  return user
+}
+
+export function confirmEmail(ctx: Ctx, user: UserRow): void {
+  const t = ctx.now()
+  user.emailConfirmedAt ??= t
+  user.userMetadata = { ...(user.userMetadata ?? {}), email_verified: true }
+  const identity = ctx.store.identity(user.id, 'email')
+  if (identity) {
+    identity.identityData = { ...identity.identityData, email_verified: true }
+    identity.updatedAt = t
+  }
+  ctx.store.touch(user)
+}
+
+export function confirmPhone(ctx: Ctx, user: UserRow): void {
+  user.phoneConfirmedAt ??= ctx.now()
+  const identity = ctx.store.identity(user.id, 'phone')
+  if (identity) identity.identityData = { ...identity.identityData, phone_verified: true }
+  ctx.store.touch(user)
+}
+
+export function isBanned(ctx: Ctx, user: UserRow): boolean {
+  return user.bannedUntil !== undefined && user.bannedUntil > ctx.now()
+}
+
+/** Clears every outstanding one-time token (GoTrue does this on confirm/recover/change). */
+export function clearOneTimeTokens(user: UserRow): void {
+  user.confirmationToken = ''
+  user.recoveryToken = ''
+  user.emailChangeTokenCurrent = ''
+  user.emailChangeTokenNew = ''
+  user.phoneChangeToken = ''
+  user.reauthenticationToken = ''
+}
+
+/** Shallow merge where a `null` value deletes the key. */
+export function mergeMetadata(base: Json | null, patch: Json): Json {
+  const out: Json = { ...(base ?? {}) }
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k]
+    else out[k] = v
+  }
+  return out
+}

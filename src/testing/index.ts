@@ -1,0 +1,125 @@
+/**
+ * `supabase-auth-machine/testing`: a GoTrue-compatible auth server that runs in-process, for tests and
+ * local development. It serves every route under `/auth/v1`, like the Supabase gateway.
+ *
+ * @example
+ * import { startAuthServer } from 'supabase-auth-machine/testing'
+ * const server = await startAuthServer({ mailerAutoconfirm: false })
+ * const auth = createAuthClient({ url: server.url, apiKey: server.anonKey })
+ * await auth.signUp({ email: 'ada@example.com', password: 'correct horse' })
+ * const mail = server.outbox.latest('ada@example.com', 'signup')
+ * await auth.verifyOtp({ type: 'email', email: 'ada@example.com', token: mail!.otp })
+ * await server.close()
+ * @module
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { createKeySet } from './jwt/keys.js'
+import { resolveOptions, type AuthServerOptions } from './options.js'
+import { createOutbox, type Outbox } from './outbox.js'
+import { adminLinkRoutes } from './routes/admin-links.js'
+import { adminRoutes } from './routes/admin.js'
+import { factorRoutes } from './routes/factors.js'
+import { otpRoutes } from './routes/otp.js'
+import { publicRoutes } from './routes/public.js'
+import { signupRoutes } from './routes/signup.js'
+import { tokenRoutes } from './routes/token.js'
+import { userRoutes } from './routes/user.js'
+import { verifyRoutes } from './routes/verify.js'
+import type { App } from './server/context.js'
+import { createFaults, type Faults } from './server/faults.js'
+import { createRequestLog, type RequestLog } from './server/request-log.js'
+import { BASE_PATH, createDispatcher } from './server/router.js'
+import { Store } from './store/store.js'
+
+export type { AuthServerOptions, JwtAlgorithm } from './options.js'
+export { DEFAULT_JWT_SECRET } from './options.js'
+export type { MessageType, Outbox, OutboxMessage } from './outbox.js'
+export type { FaultAction, FaultRule, Faults } from './server/faults.js'
+export type { RequestFilter, RequestLog, RequestLogEntry } from './server/request-log.js'
+export { totpCode } from './crypto/totp.js'
+
+export interface AuthServer {
+  /** Base URL including `/auth/v1`, e.g. `http://127.0.0.1:54321/auth/v1`. */
+  url: string
+  /** HS256 JWT with `role: anon`. */
+  anonKey: string
+  /** HS256 JWT with `role: service_role` (admin endpoints). */
+  serviceRoleKey: string
+  jwtSecret: string
+  /** Captured emails and SMS. */
+  outbox: Outbox
+  /** Fault hooks for reliability tests. */
+  faults: Faults
+  /** Every request seen (CORS preflights excluded). */
+  requests: RequestLog
+  /** Closes the server and every socket, hung requests included; idempotent. */
+  close(): Promise<void>
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+/**
+ * Starts a local auth server on 127.0.0.1.
+ *
+ * @example
+ * const server = await startAuthServer({ refreshTokenReuseInterval: 0 })
+ * server.faults.add({ path: '/token', grantType: 'refresh_token', times: 1, action: { status: 503 } })
+ */
+export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
+  const cfg = resolveOptions(options)
+  const keys = await createKeySet(cfg.jwtAlgorithm, cfg.jwtSecret)
+  const outbox = createOutbox()
+  const faults = createFaults()
+  const requests = createRequestLog()
+  const app: App = { cfg, store: new Store(() => cfg.now()), keys, outbox, sent: { email: [], sms: [] } }
+  const routes = [
+    ...publicRoutes,
+    ...signupRoutes,
+    ...tokenRoutes,
+    ...verifyRoutes,
+    ...otpRoutes,
+    ...userRoutes,
+    ...factorRoutes,
+    ...adminRoutes,
+    ...adminLinkRoutes,
+  ]
+  const dispatcher = createDispatcher(app, routes, faults, requests)
+  const sockets = new Set<Socket>()
+  const server = createServer((req, res) => dispatcher.handle(req, res))
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  const port = await listen(server, cfg.port)
+  cfg.url = `http://127.0.0.1:${port}${BASE_PATH}`
+  cfg.issuer ||= cfg.url
+  let closing: Promise<void> | undefined
+
+  return {
+    url: cfg.url,
+    anonKey: await keys.apiKey('anon'),
+    serviceRoleKey: await keys.apiKey('service_role'),
+    jwtSecret: cfg.jwtSecret,
+    outbox,
+    faults,
+    requests,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const res of dispatcher.hanging) res.destroy()
+        server.closeAllConnections()
+        for (const socket of sockets) socket.destroy()
+      })
+      return closing
+    },
+  }
+}

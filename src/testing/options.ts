@@ -1,0 +1,152 @@
+/**
+ * Options of the local auth server and their defaults. Defaults follow the Supabase CLI's local stack
+ * (email confirmations off, phone and anonymous sign-ins on) rather than bare GoTrue, because that is what
+ * developers run against day to day; every flag can be flipped per test.
+ * @module
+ */
+
+export type JwtAlgorithm = 'HS256' | 'ES256' | 'RS256'
+
+export interface AuthServerOptions {
+  /** TCP port on 127.0.0.1; default 0 (ephemeral). */
+  port?: number
+  /** HS256 secret, also signs the anon/service-role keys; default the Supabase CLI's dev secret. */
+  jwtSecret?: string
+  /** Access-token signing algorithm; ES256/RS256 generate a key pair listed at `/.well-known/jwks.json`. */
+  jwtAlgorithm?: JwtAlgorithm
+  /** Access-token lifetime in seconds; default 3600. */
+  jwtExpiry?: number
+  /** Default redirect target; default `http://localhost:3000`. */
+  siteUrl?: string
+  /** Extra redirect globs (GoTrue `URI_ALLOW_LIST` syntax). */
+  uriAllowList?: string[]
+  /** Confirm email signups immediately; default true. */
+  mailerAutoconfirm?: boolean
+  /** Confirm phone signups immediately; default true. */
+  smsAutoconfirm?: boolean
+  /** Phone provider enabled; default true. */
+  phoneSignups?: boolean
+  /** Anonymous sign-ins enabled; default true. */
+  anonymousSignIns?: boolean
+  /** Refuse every new user; default false. */
+  disableSignup?: boolean
+  /** Email changes need confirmation from both addresses; default true. */
+  secureEmailChange?: boolean
+  /** Revoke the token family when a used refresh token is replayed; default true. */
+  refreshTokenRotation?: boolean
+  /** Seconds during which a rotated-out refresh token may be reused; default 10. */
+  refreshTokenReuseInterval?: number
+  /** Minimum password length (values below 6 are raised to 6); default 6. */
+  passwordMinLength?: number
+  /** Character sets a password must each hit (GoTrue `PASSWORD_REQUIRED_CHARACTERS`); default none. */
+  passwordRequiredCharacters?: string[]
+  /** `PUT /user {password}` needs a reauthentication nonce when the session is older than 24 h; default false. */
+  passwordRequireReauthentication?: boolean
+  /** `PUT /user {password}` needs `current_password` outside recovery sessions; default false. */
+  passwordRequireCurrentPassword?: boolean
+  /** TOTP enroll + verify enabled; default true. */
+  mfaTotp?: boolean
+  /** Maximum factors per user; default 10. */
+  mfaMaxEnrolledFactors?: number
+  /** Digits of email/SMS one-time codes; default 6. */
+  otpLength?: number
+  /** Seconds an email OTP/link stays valid; default 86400. */
+  mailerOtpExpiry?: number
+  /** Seconds an SMS OTP stays valid; default 60. */
+  smsOtpExpiry?: number
+  /** Minimum seconds between two emails of one kind to one user; default 60. */
+  smtpMaxFrequency?: number
+  /** Minimum seconds between two SMS to one user; default 60. */
+  smsMaxFrequency?: number
+  /** Global email budget per hour when autoconfirm is off; default unlimited (GoTrue: 30). */
+  rateLimitEmailSent?: number
+  /** Global SMS budget per hour when SMS autoconfirm is off; default unlimited (GoTrue: 30). */
+  rateLimitSmsSent?: number
+  /** Injectable clock in milliseconds; default `Date.now`. */
+  now?: () => number
+  /** JWT `iss`; default the server's `/auth/v1` URL. */
+  issuer?: string
+}
+
+/** The Supabase CLI's well-known local JWT secret. */
+export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
+
+export interface Config {
+  port: number
+  jwtSecret: string
+  jwtAlgorithm: JwtAlgorithm
+  jwtExpiry: number
+  siteUrl: string
+  uriAllowList: string[]
+  mailerAutoconfirm: boolean
+  smsAutoconfirm: boolean
+  phoneSignups: boolean
+  anonymousSignIns: boolean
+  disableSignup: boolean
+  secureEmailChange: boolean
+  refreshTokenRotation: boolean
+  refreshTokenReuseInterval: number
+  passwordMinLength: number
+  passwordRequiredCharacters: string[]
+  passwordRequireReauthentication: boolean
+  passwordRequireCurrentPassword: boolean
+  mfaTotp: boolean
+  mfaMaxEnrolledFactors: number
+  otpLength: number
+  mailerOtpExpiry: number
+  smsOtpExpiry: number
+  smtpMaxFrequency: number
+  smsMaxFrequency: number
+  rateLimitEmailSent: number
+  rateLimitSmsSent: number
+  now: () => number
+  /** Filled in once the port is known. */
+  issuer: string
+  /** `http://127.0.0.1:<port>/auth/v1`, filled in once listening. */
+  url: string
+  aud: string
+  role: string
+  flowStateExpiry: number
+  mfaChallengeExpiry: number
+  mfaFactorExpiry: number
+}
+
+export function resolveOptions(o: AuthServerOptions = {}): Config {
+  return {
+    port: o.port ?? 0,
+    jwtSecret: o.jwtSecret ?? DEFAULT_JWT_SECRET,
+    jwtAlgorithm: o.jwtAlgorithm ?? 'HS256',
+    jwtExpiry: o.jwtExpiry ?? 3600,
+    siteUrl: o.siteUrl ?? 'http://localhost:3000',
+    uriAllowList: o.uriAllowList ?? [],
+    mailerAutoconfirm: o.mailerAutoconfirm ?? true,
+    smsAutoconfirm: o.smsAutoconfirm ?? true,
+    phoneSignups: o.phoneSignups ?? true,
+    anonymousSignIns: o.anonymousSignIns ?? true,
+    disableSignup: o.disableSignup ?? false,
+    secureEmailChange: o.secureEmailChange ?? true,
+    refreshTokenRotation: o.refreshTokenRotation ?? true,
+    refreshTokenReuseInterval: o.refreshTokenReuseInterval ?? 10,
+    passwordMinLength: Math.max(6, o.passwordMinLength ?? 6),
+    passwordRequiredCharacters: o.passwordRequiredCharacters ?? [],
+    passwordRequireReauthentication: o.passwordRequireReauthentication ?? false,
+    passwordRequireCurrentPassword: o.passwordRequireCurrentPassword ?? false,
+    mfaTotp: o.mfaTotp ?? true,
+    mfaMaxEnrolledFactors: o.mfaMaxEnrolledFactors ?? 10,
+    otpLength: o.otpLength ?? 6,
+    mailerOtpExpiry: o.mailerOtpExpiry ?? 86400,
+    smsOtpExpiry: o.smsOtpExpiry ?? 60,
+    smtpMaxFrequency: o.smtpMaxFrequency ?? 60,
+    smsMaxFrequency: o.smsMaxFrequency ?? 60,
+    rateLimitEmailSent: o.rateLimitEmailSent ?? Number.POSITIVE_INFINITY,
+    rateLimitSmsSent: o.rateLimitSmsSent ?? Number.POSITIVE_INFINITY,
+    now: o.now ?? Date.now,
+    issuer: o.issuer ?? '',
+    url: '',
+    aud: 'authenticated',
+    role: 'authenticated',
+    flowStateExpiry: 300,
+    mfaChallengeExpiry: 300,
+    mfaFactorExpiry: 300,
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * TOTP MFA: enroll, challenge, verify, unenroll (contract §4.16, §7).
+ * @module
+ */
+import { randomBytes } from 'node:crypto'
+import { base32Encode, generateRefreshToken, isUuid, uuid } from '../crypto/hash.js'
+import { qrSvg } from '../crypto/qr.js'
+import { verifyTotp } from '../crypto/totp.js'
+import { requireNonAnonymousUser, type UserAuth } from '../server/auth.js'
+import { str, type Ctx } from '../server/context.js'
+import { badRequest, HttpError, json, notFound, unprocessable, type Reply } from '../server/respond.js'
+import type { Route } from '../server/router.js'
+import type { FactorRow, SessionRow } from '../store/records.js'
+import { addAmr, aalOf, swapRefreshToken, tokenResponse } from '../tokens.js'
+
+const MAX_VERIFIED_FACTORS = 10
+
+/** Go `url.URL.EscapedPath` for the otpauth label. */
+function escapePath(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/%(24|26|2B|2C|2F|3A|3B|3D|40)/g, (m) => decodeURIComponent(m))
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+function queryEscape(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')
+}
+
+function isAal2(auth: UserAuth): boolean {
+  return auth.session !== undefined && aalOf(auth.session) === 'aal2'
+}
+
+function purgeStaleFactors(ctx: Ctx, userId: string): void {
+  const cutoff = ctx.now() - ctx.cfg.mfaFactorExpiry * 1000
+  for (const f of ctx.store.factorsOf(userId)) {
+    const challenged = [...ctx.store.challenges.values()].some((c) => c.factorId === f.id)
+    if (f.status === 'unverified' && !challenged && f.createdAt < cutoff) ctx.store.deleteFactor(f.id)
+  }
+}
+
+async function enroll(ctx: Ctx): Promise<Reply> {
+  const auth = await requireNonAnonymousUser(ctx)
+  const { user } = auth
+  const { cfg, store } = ctx
+  const body = ctx.body()
+  const type = str(body, 'factor_type')
+  if (type !== 'totp' && type !== 'phone' && type !== 'webauthn') {
+    throw badRequest('factor_type needs to be totp, phone, or webauthn')
+  }
+  if (type === 'phone') throw unprocessable('MFA enroll is disabled for Phone', 'mfa_phone_enroll_not_enabled')
+  if (type === 'webauthn') throw unprocessable('MFA enroll is disabled for WebAuthn', 'mfa_webauthn_enroll_not_enabled')
+  if (!cfg.mfaTotp) throw unprocessable('MFA enroll is disabled for TOTP', 'mfa_totp_enroll_not_enabled')
+  purgeStaleFactors(ctx, user.id)
+  const friendlyName = str(body, 'friendly_name')
+  const factors = store.factorsOf(user.id)
+  if (factors.some((f) => f.friendlyName === friendlyName)) {
+    throw unprocessable(`A factor with the friendly name "${friendlyName}" for this user already exists`, 'mfa_factor_name_conflict')
+  }
+  const verified = factors.filter((f) => f.status === 'verified').length
+  if (factors.length >= cfg.mfaMaxEnrolledFactors || verified >= MAX_VERIFIED_FACTORS) {
+    throw unprocessable('Maximum number of verified factors reached, unenroll to continue', 'too_many_enrolled_mfa_factors')
+  }
+  if (verified > 0 && !isAal2(auth)) throw new HttpError(403, 'insufficient_aal', 'AAL2 required to enroll a new factor')
+  if (!user.email) throw new HttpError(500, 'unexpected_failure', 'Error generating QR Code')
+  const issuer = str(body, 'issuer') || new URL(cfg.siteUrl).host
+  const secret = base32Encode(randomBytes(20))
+  const uri = `otpauth://totp/${escapePath(`${issuer}:${user.email}`)}?algorithm=SHA1&digits=6&issuer=${queryEscape(issuer)}&period=30&secret=${secret}`
+  const qr = await qrSvg(uri)
+  const t = ctx.now()
+  const factor: FactorRow = {
+    id: uuid(),
+    userId: user.id,
+    friendlyName,
+    factorType: 'totp',
+    status: 'unverified',
+    secret,
+    createdAt: t,
+    updatedAt: t,
+  }
+  store.factors.set(factor.id, factor)
+  return json({ id: factor.id, type: 'totp', friendly_name: friendlyName, totp: { qr_code: qr, secret, uri } })
+}
+
+function ownFactor(ctx: Ctx, auth: UserAuth): FactorRow {
+  const id = ctx.params.factorId ?? ''
+  if (!isUuid(id)) throw notFound('factor_id must be an UUID', 'validation_failed')
+  const factor = ctx.store.factors.get(id)
+  if (!factor || factor.userId !== auth.user.id) throw notFound('Factor not found', 'mfa_factor_not_found')
+  return factor
+}
+
+async function challenge(ctx: Ctx): Promise<Reply> {
+  const auth = await requireNonAnonymousUser(ctx)
+  const factor = ownFactor(ctx, auth)
+  if (!ctx.cfg.mfaTotp) throw unprocessable('MFA verification is disabled for TOTP', 'mfa_totp_verify_not_enabled')
+  const t = ctx.now()
+  const row = { id: uuid(), factorId: factor.id, createdAt: t, ip: ctx.ip }
+  ctx.store.challenges.set(row.id, row)
+  factor.lastChallengedAt = t
+  return json({ id: row.id, type: factor.factorType, expires_at: Math.floor(t / 1000) + ctx.cfg.mfaChallengeExpiry })
+}
+
+function upgradeSession(ctx: Ctx, session: SessionRow, factor: FactorRow): void {
+  addAmr(session, 'totp', ctx.now())
+  session.factorId = factor.id
+  session.updatedAt = ctx.now()
+  for (const other of ctx.store.sessionsOf(session.userId)) {
+    if (other.id !== session.id && aalOf(other) === 'aal1') ctx.store.deleteSession(other.id)
+  }
+}
+
+async function verify(ctx: Ctx): Promise<Reply> {
+  const auth = await requireNonAnonymousUser(ctx)
+  const factor = ownFactor(ctx, auth)
+  const { store, cfg } = ctx
+  const body = ctx.body()
+  const code = str(body, 'code')
+  if (!code) throw badRequest('Code needs to be non-empty')
+  if (!cfg.mfaTotp) throw unprocessable('MFA verification is disabled for TOTP', 'mfa_totp_verify_not_enabled')
+  const ch = store.challenges.get(str(body, 'challenge_id'))
+  if (!ch || ch.factorId !== factor.id) {
+    throw unprocessable('MFA factor with the provided challenge ID not found', 'mfa_factor_not_found')
+  }
+  if (ch.verifiedAt !== undefined || ch.ip !== ctx.ip) {
+    throw unprocessable('Challenge and verify IP addresses mismatch.', 'mfa_ip_address_mismatch')
+  }
+  if (ctx.now() > ch.createdAt + cfg.mfaChallengeExpiry * 1000) {
+    store.challenges.delete(ch.id)
+    throw unprocessable(
+      `MFA challenge ${ch.id} has expired, verify against another challenge or create a new challenge.`,
+      'mfa_challenge_expired',
+    )
+  }
+  if (!verifyTotp(factor.secret, code, ctx.now())) throw unprocessable('Invalid TOTP code entered', 'mfa_verification_failed')
+  const { session, user } = auth
+  if (!session) throw new HttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information')
+  ch.verifiedAt = ctx.now()
+  factor.status = 'verified'
+  factor.updatedAt = ctx.now()
+  for (const f of store.factorsOf(user.id)) if (f.id !== factor.id && f.status === 'unverified') store.deleteFactor(f.id)
+  upgradeSession(ctx, session, factor)
+  const oldest = store.oldestActiveRefreshToken(session.id)
+  const refresh = oldest ? swapRefreshToken(ctx, oldest) : store.newRefreshToken(session, generateRefreshToken(), null)
+  return json(await tokenResponse(ctx, session, refresh, user))
+}
+
+/** Sessions upgraded with `factor` fall back to aal1. */
+export function downgradeSessions(ctx: Ctx, factor: FactorRow): void {
+  for (const s of ctx.store.sessionsOf(factor.userId)) {
+    if (s.factorId !== factor.id) continue
+    s.amr = s.amr.filter((a) => a.method !== 'totp')
+    delete s.factorId
+  }
+}
+
+async function unenroll(ctx: Ctx): Promise<Reply> {
+  const auth = await requireNonAnonymousUser(ctx)
+  const factor = ownFactor(ctx, auth)
+  if (factor.status === 'verified' && !isAal2(auth)) {
+    throw unprocessable('AAL2 required to unenroll verified factor', 'insufficient_aal')
+  }
+  ctx.store.deleteFactor(factor.id)
+  downgradeSessions(ctx, factor)
+  return json({ id: factor.id })
+}
+
+export const factorRoutes: Route[] = [
+  { method: 'POST', path: '/factors', handler: enroll },
+  { method: 'POST', path: '/factors/:factorId/challenge', handler: challenge },
+  { method: 'POST', path: '/factors/:factorId/verify', handler: verify },
+  { method: 'DELETE', path: '/factors/:factorId', handler: unenroll },
+]

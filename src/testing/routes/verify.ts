@@ -1,0 +1,120 @@
+/**
+ * `POST /verify` (JSON, returns a session) and `GET /verify` (email link, answers 303 redirects).
+ * @module
+ */
+import { isBanned } from '../accounts.js'
+import { latestFlowState } from '../flow.js'
+import { str, type Ctx } from '../server/context.js'
+import { badRequest, encodeValues, forbidden, HttpError, json, redirectErrorName, unprocessable, type Reply } from '../server/respond.js'
+import type { Route } from '../server/router.js'
+import { issueSession, tokenResponse, createSession } from '../tokens.js'
+import { redirectTarget, validateEmail, validatePhone } from '../validate.js'
+import {
+  ALL_TYPES,
+  applyVerification,
+  EMAIL_TYPES,
+  findByHash,
+  findByOtp,
+  FIRST_LEG_MESSAGE,
+  isExpired,
+  pkceMethodOf,
+  type Match,
+  type VerifyType,
+} from '../verification.js'
+
+async function postVerify(ctx: Ctx): Promise<Reply> {
+  const body = ctx.body()
+  const type = str(body, 'type')
+  const token = str(body, 'token')
+  const hash = str(body, 'token_hash')
+  const email = str(body, 'email')
+  const phone = str(body, 'phone')
+  if (!type) throw badRequest('Verify requires a verification type')
+  if ((token === '') === (hash === '')) throw badRequest('Verify requires either a token or a token hash')
+  let match: Match | undefined
+  if (token) {
+    if ((email === '') === (phone === '')) throw badRequest('Only an email address or phone number should be provided on verify')
+    let address: string
+    if (email) {
+      try {
+        address = validateEmail(email)
+      } catch {
+        throw unprocessable('Invalid email format')
+      }
+    } else address = validatePhone(phone)
+    if (!ALL_TYPES.has(type)) throw badRequest('Unsupported verification type')
+    match = findByOtp(ctx, type as VerifyType, address, token)
+    if (!match || isExpired(ctx, match)) throw forbidden('Token has expired or is invalid', 'otp_expired')
+  } else {
+    if (email || phone || str(body, 'redirect_to')) throw badRequest('Only the token_hash and type should be provided')
+    if (!EMAIL_TYPES.has(type)) throw badRequest('Invalid email verification type')
+    match = findByHash(ctx, type as VerifyType, hash)
+    if (!match || isExpired(ctx, match)) throw forbidden('Email link is invalid or has expired', 'otp_expired')
+  }
+  if (isBanned(ctx, match.user)) throw forbidden('User is banned', 'user_banned')
+  if (applyVerification(ctx, match) === 'first_leg') return json({ code: '200', msg: FIRST_LEG_MESSAGE })
+  return json(await issueSession(ctx, match.user, 'otp'))
+}
+
+function appendQuery(url: string, query: string): string {
+  const [base, frag] = url.split('#', 2) as [string, string | undefined]
+  const joined = `${base}${base.includes('?') ? '&' : '?'}${query}`
+  return frag === undefined ? joined : `${joined}#${frag}`
+}
+
+const see = (location: string): Reply => ({ status: 303, headers: { Location: location } })
+
+function redirectError(target: string, err: HttpError, pkce: boolean): Reply {
+  const values = { error: redirectErrorName(err.status), error_code: err.code, error_description: err.message }
+  const withQuery = pkce ? appendQuery(target, encodeValues(values)) : target
+  return see(`${withQuery}#${encodeValues({ ...values, sb: '' })}`)
+}
+
+async function getVerify(ctx: Ctx): Promise<Reply> {
+  const type = ctx.query.get('type') ?? ''
+  const token = ctx.query.get('token') ?? ''
+  if (!type) throw badRequest('Verify requires a verification type')
+  if (!token) throw badRequest('Verify requires a token or a token hash')
+  const target = redirectTarget(ctx)
+  const pkce = token.startsWith('pkce_')
+  if (!EMAIL_TYPES.has(type)) return redirectError(target, badRequest('Unsupported verification type'), pkce)
+  const method = pkceMethodOf(type)
+  if (pkce && !method) {
+    throw new HttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information')
+  }
+  const match = findByHash(ctx, type as VerifyType, token)
+  if (!match || isExpired(ctx, match)) {
+    return redirectError(target, forbidden('Email link is invalid or has expired', 'otp_expired'), pkce)
+  }
+  if (isBanned(ctx, match.user)) return redirectError(target, forbidden('User is banned', 'user_banned'), pkce)
+  if (applyVerification(ctx, match) === 'first_leg') {
+    const msg = encodeValues({ message: FIRST_LEG_MESSAGE })
+    return see(`${pkce ? appendQuery(target, msg) : target}#${encodeValues({ message: FIRST_LEG_MESSAGE, sb: '' })}`)
+  }
+  if (pkce && method) {
+    const flow = latestFlowState(ctx, match.user.id, method)
+    if (!flow) {
+      const err = badRequest('No associated flow state found. invalid flow state, no valid flow state found', 'flow_state_not_found')
+      return redirectError(target, err, true)
+    }
+    flow.authCodeIssuedAt = ctx.now()
+    return see(appendQuery(target, `code=${flow.authCode}`))
+  }
+  const { session, refresh } = createSession(ctx, match.user, 'otp')
+  const t = await tokenResponse(ctx, session, refresh, match.user)
+  const fragment = encodeValues({
+    access_token: String(t.access_token),
+    expires_at: String(t.expires_at),
+    expires_in: String(t.expires_in),
+    refresh_token: String(t.refresh_token),
+    sb: '',
+    token_type: 'bearer',
+    type,
+  })
+  return see(`${target}#${fragment}`)
+}
+
+export const verifyRoutes: Route[] = [
+  { method: 'POST', path: '/verify', handler: postVerify },
+  { method: 'GET', path: '/verify', handler: getVerify },
+]

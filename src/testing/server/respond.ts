@@ -1,0 +1,118 @@
+/**
+ * Replies and the GoTrue error machinery: both error-body shapes, chosen per request by
+ * `X-Supabase-Api-Version` (contract §1.4).
+ * @module
+ */
+
+export interface Reply {
+  status: number
+  headers?: Record<string, string>
+  /** Objects are sent as JSON, strings as-is, `undefined` as an empty body. */
+  body?: unknown
+}
+
+/** A GoTrue `HTTPError`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** GoTrue's `WeakPasswordError`: 422 with the failed rules. */
+export class WeakPasswordError extends HttpError {
+  constructor(
+    message: string,
+    readonly reasons: string[],
+  ) {
+    super(422, 'weak_password', message)
+  }
+}
+
+/** OAuth-style error: always 400, `{error, error_description}`. */
+export class OAuthError extends Error {
+  constructor(
+    readonly error: string,
+    readonly description?: string,
+  ) {
+    super(error)
+  }
+}
+
+export const badRequest = (msg: string, code = 'validation_failed'): HttpError => new HttpError(400, code, msg)
+export const unprocessable = (msg: string, code = 'validation_failed'): HttpError => new HttpError(422, code, msg)
+export const forbidden = (msg: string, code: string): HttpError => new HttpError(403, code, msg)
+export const notFound = (msg: string, code: string): HttpError => new HttpError(404, code, msg)
+
+export type ApiVersion = 'initial' | '2024-01-01'
+
+/** Any parsable date ≥ 2024-01-01 selects the new error shape; anything else the initial one. */
+export function parseApiVersion(header: string | undefined): ApiVersion {
+  if (!header || !/^\d{4}-\d{2}-\d{2}$/.test(header)) return 'initial'
+  const t = Date.parse(`${header}T00:00:00Z`)
+  if (Number.isNaN(t)) return 'initial'
+  return t >= Date.parse('2024-01-01T00:00:00Z') ? '2024-01-01' : 'initial'
+}
+
+export function json(body: unknown, status = 200, headers?: Record<string, string>): Reply {
+  return headers ? { status, body, headers } : { status, body }
+}
+
+const UNEXPECTED = 'Unexpected failure, please check server logs for more information'
+
+/** Turns anything a handler threw into the reply GoTrue would send. */
+export function errorReply(err: unknown, version: ApiVersion, requestId: string): Reply {
+  if (err instanceof OAuthError) {
+    const body: Record<string, string> = { error: err.error }
+    if (err.description) body.error_description = err.description
+    return json(body, 400)
+  }
+  const e = err instanceof HttpError ? err : new HttpError(500, 'unexpected_failure', UNEXPECTED)
+  const headers: Record<string, string> = {}
+  const isNew = version === '2024-01-01'
+  if (isNew) headers['X-Supabase-Api-Version'] = '2024-01-01'
+  if (e instanceof WeakPasswordError) {
+    const weak = { reasons: e.reasons }
+    if (isNew) return json({ code: e.code, message: e.message, weak_password: weak }, 422, headers)
+    headers['x-sb-error-code'] = e.code
+    return json({ code: 422, error_code: e.code, msg: e.message, weak_password: weak }, 422, headers)
+  }
+  headers['x-sb-error-code'] = e.code
+  if (isNew) return json({ code: e.code, message: e.message }, e.status, headers)
+  const body: Record<string, unknown> = { code: e.status, error_code: e.code, msg: e.message }
+  if (e.status >= 500) body.error_id = requestId
+  return json(body, e.status, headers)
+}
+
+/** GoTrue's `oauthErrorMap`, used when errors travel inside a redirect. */
+export function redirectErrorName(status: number): string {
+  switch (status) {
+    case 400:
+      return 'invalid_request'
+    case 401:
+      return 'unauthorized_client'
+    case 403:
+      return 'access_denied'
+    case 503:
+      return 'temporarily_unavailable'
+    default:
+      return 'server_error'
+  }
+}
+
+/** Go's `url.Values.Encode`: keys sorted, `QueryEscape` (space → `+`, only `-_.~` left bare). */
+export function encodeValues(values: Record<string, string>): string {
+  return Object.keys(values)
+    .sort()
+    .map((k) => `${goQueryEscape(k)}=${goQueryEscape(values[k] ?? '')}`)
+    .join('&')
+}
+
+export function goQueryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+')
+}

@@ -1,0 +1,90 @@
+/**
+ * Sessions and the token response (contract §2.1, §3.2): access-token claims, AMR bookkeeping and
+ * refresh-token issuance.
+ * @module
+ */
+import { generateRefreshToken, uuid } from './crypto/hash.js'
+import type { Ctx } from './server/context.js'
+import type { Json, RefreshTokenRow, SessionRow, UserRow } from './store/records.js'
+import { userJson } from './store/serialize.js'
+
+const MFA_METHODS = new Set(['totp', 'mfa/phone', 'mfa/webauthn'])
+
+export function aalOf(session: SessionRow): 'aal1' | 'aal2' {
+  return session.amr.some((a) => MFA_METHODS.has(a.method)) ? 'aal2' : 'aal1'
+}
+
+/** Records `method` on the session; re-recording an existing method only bumps its timestamp. */
+export function addAmr(session: SessionRow, method: string, nowMs: number): void {
+  session.amr = session.amr.filter((a) => a.method !== method)
+  session.amr.push({ method, timestamp: Math.floor(nowMs / 1000) })
+}
+
+export function createSession(ctx: Ctx, user: UserRow, method: string): { session: SessionRow; refresh: RefreshTokenRow } {
+  const t = ctx.now()
+  const session: SessionRow = {
+    id: uuid(),
+    userId: user.id,
+    createdAt: t,
+    updatedAt: t,
+    amr: [],
+    userAgent: ctx.header('user-agent') ?? '',
+    ip: ctx.ip,
+  }
+  addAmr(session, method, t)
+  ctx.store.sessions.set(session.id, session)
+  const refresh = ctx.store.newRefreshToken(session, generateRefreshToken(), null)
+  user.lastSignInAt = t
+  for (const identity of ctx.store.identitiesOf(user.id)) identity.lastSignInAt = t
+  return { session, refresh }
+}
+
+export async function tokenResponse(ctx: Ctx, session: SessionRow, refresh: RefreshTokenRow, user: UserRow): Promise<Json> {
+  const iat = Math.floor(ctx.now() / 1000)
+  const exp = iat + ctx.cfg.jwtExpiry
+  const amr = [...session.amr].reverse().map((a) => ({ method: a.method, timestamp: a.timestamp }))
+  const claims: Json = {
+    aud: user.aud,
+    exp,
+    iat,
+    sub: user.id,
+    email: user.email,
+    phone: user.phone,
+    app_metadata: user.appMetadata,
+    user_metadata: user.userMetadata ?? {},
+    role: user.role,
+    aal: aalOf(session),
+    session_id: session.id,
+    is_anonymous: user.isAnonymous,
+  }
+  if (ctx.cfg.issuer) claims.iss = ctx.cfg.issuer
+  if (amr.length > 0) claims.amr = amr
+  const accessToken = await ctx.app.keys.sign(claims)
+  return {
+    access_token: accessToken,
+    token_type: 'bearer',
+    expires_in: exp - iat,
+    expires_at: exp,
+    refresh_token: refresh.token,
+    user: userJson(ctx.store, user),
+  }
+}
+
+/** A brand-new session for `user`, authenticated by `method`. */
+export async function issueSession(ctx: Ctx, user: UserRow, method: string): Promise<Json> {
+  const { session, refresh } = createSession(ctx, user, method)
+  return tokenResponse(ctx, session, refresh, user)
+}
+
+/** GoTrue `GrantRefreshTokenSwap`: revoke `parent` and mint its child in the same session. */
+export function swapRefreshToken(ctx: Ctx, parent: RefreshTokenRow): RefreshTokenRow {
+  const t = ctx.now()
+  parent.revoked = true
+  parent.updatedAt = t
+  const session = ctx.store.sessions.get(parent.sessionId)
+  if (session) {
+    session.refreshedAt = t
+    session.updatedAt = t
+  }
+  return ctx.store.newRefreshToken({ id: parent.sessionId, userId: parent.userId }, generateRefreshToken(), parent.token)
+}

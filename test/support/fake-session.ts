@@ -1,0 +1,44 @@
+/** Sessions for machine unit tests: structurally real (the access token is a decodable JWT), never signed. */
+import type { Factor, Session } from '../../src/types.js'
+
+function b64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+export interface FakeSessionOptions {
+  aal?: 'aal1' | 'aal2'
+  anonymous?: boolean
+  verifiedFactor?: boolean
+  expiresAt?: number // epoch seconds
+  refreshToken?: string
+  userId?: string
+}
+
+let counter = 0
+
+export function fakeSession(options: FakeSessionOptions = {}): Session {
+  counter += 1
+  const now = Math.floor(Date.now() / 1000)
+  const exp = options.expiresAt ?? now + 3600
+  const userId = options.userId ?? '11111111-1111-4111-8111-111111111111'
+  const factors: Factor[] | undefined = options.verifiedFactor
+    ? [{ id: 'f1', factor_type: 'totp', status: 'verified', created_at: '', updated_at: '' }]
+    : undefined
+  const payload = { sub: userId, exp, iat: now, aal: options.aal ?? 'aal1', is_anonymous: options.anonymous ?? false, session_id: 's1' }
+  return {
+    access_token: `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}.${Buffer.from(`sig${counter}`).toString("base64url")}`,
+    token_type: 'bearer',
+    expires_in: exp - now,
+    expires_at: exp,
+    refresh_token: options.refreshToken ?? `rt${counter}`,
+    user: {
+      id: userId,
+      aud: 'authenticated',
+      app_metadata: {},
+      user_metadata: {},
+      created_at: new Date().toISOString(),
+      is_anonymous: options.anonymous ?? false,
+      ...(factors ? { factors } : {}),
+    },
+  }
+}
