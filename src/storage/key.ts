@@ -1,16 +1,16 @@
-/** The key auth-js uses when none is derived from a project URL. */
+/** The key auth-js uses on its own, when nothing derives one from a project URL. */
 export const LEGACY_STORAGE_KEY = 'supabase.auth.token'
-
-const HOSTED_PROJECT = /^([a-z0-9-]+)\.supabase\.co$/
 
 /**
  * The storage key supabase-js would use for this URL, so switching clients keeps users signed in:
- * `sb-<ref>-auth-token` for a hosted project (`https://<ref>.supabase.co/...`), otherwise auth-js's
- * `supabase.auth.token`. The key also names the refresh lock and the cross-tab channel.
+ * `sb-<first label of the hostname>-auth-token`, for any host (supabase-js does exactly this, so a custom
+ * domain `auth.app.com` gives `sb-auth-auth-token` and local development `sb-127-auth-token`). An
+ * unparsable URL falls back to auth-js's own `supabase.auth.token`. The key also names the refresh lock
+ * and the cross-tab channel.
  *
  * @example
  * defaultStorageKey('https://abcd.supabase.co/auth/v1')  // 'sb-abcd-auth-token'
- * defaultStorageKey('http://localhost:9999')             // 'supabase.auth.token'
+ * defaultStorageKey('http://127.0.0.1:54321/auth/v1')    // 'sb-127-auth-token'
  */
 export function defaultStorageKey(url: string): string {
   let hostname: string
@@ -19,6 +19,6 @@ export function defaultStorageKey(url: string): string {
   } catch {
     return LEGACY_STORAGE_KEY
   }
-  const ref = HOSTED_PROJECT.exec(hostname)?.[1]
-  return ref === undefined ? LEGACY_STORAGE_KEY : `sb-${ref}-auth-token`
+  const ref = hostname.split('.')[0]
+  return ref ? `sb-${ref}-auth-token` : LEGACY_STORAGE_KEY
 }

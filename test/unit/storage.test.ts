@@ -119,10 +119,11 @@ describe('defaultStorageKey', () => {
     expect(defaultStorageKey('https://abcdefgh.supabase.co')).toBe('sb-abcdefgh-auth-token')
   })
 
-  it('falls back to the auth-js key elsewhere', () => {
-    expect(defaultStorageKey('http://localhost:9999')).toBe('supabase.auth.token')
-    expect(defaultStorageKey('https://auth.example.com/auth/v1')).toBe('supabase.auth.token')
-    expect(defaultStorageKey('https://x.supabase.co.evil.com')).toBe('supabase.auth.token')
+  it('uses the first hostname label for any other host, as supabase-js does', () => {
+    // supabase-js takes the first hostname label for any host; matching it keeps users signed in on switch.
+    expect(defaultStorageKey('http://localhost:9999')).toBe('sb-localhost-auth-token')
+    expect(defaultStorageKey('https://auth.example.com/auth/v1')).toBe('sb-auth-auth-token')
+    expect(defaultStorageKey('http://127.0.0.1:54321/auth/v1')).toBe('sb-127-auth-token')
     expect(defaultStorageKey('not a url')).toBe('supabase.auth.token')
   })
 })

@@ -1,0 +1,22 @@
+import { startAuthServer } from '../src/testing/index.js'
+import { createAuthClient } from '../src/index.js'
+const server = await startAuthServer()
+const auth = createAuthClient({ url: server.url, apiKey: server.anonKey })
+auth.state$.subscribe((s) => console.log('state', s.status, s.session?.user.email ?? '', s.error?.code ?? ''))
+auth.events$.subscribe((e) => console.log('event', e.event))
+await auth.ready
+const up = await auth.signUp({ email: 'ada@example.com', password: 'secret-pass' })
+console.log('signUp session?', !!up.session)
+await auth.signOut()
+const r = await auth.signInWithPassword({ email: 'ada@example.com', password: 'secret-pass' })
+console.log('signed in', r.user.email)
+await auth.signInWithPassword({ email: 'ada@example.com', password: 'wrong' }).catch((e) => console.log('bad pw', e.name, e.code, e.message))
+const { session } = await auth.getSession()
+console.log('getSession', !!session)
+console.log('getUser', (await auth.getUser()).user.email)
+const rs = await auth.refreshSession()
+console.log('refreshed', rs.session?.refresh_token !== session?.refresh_token)
+console.log(await auth.signOut())
+auth.dispose()
+await server.close()
+console.log('requests', server.requests.all().map(r => `${r.method} ${r.path}${r.grantType ? '?' + r.grantType : ''} ${r.status}`))
