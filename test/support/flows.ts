@@ -151,3 +151,27 @@ export function countingFetch(): { fetch: typeof fetch; readonly count: number }
 
 /** A fresh email for tests that need one but no user behind it. */
 export { uniqueEmail }
+
+/** The parts of `GET /settings` the tests branch on (a real GoTrue may be configured either way). */
+export interface ServerSettings {
+  mailerAutoconfirm: boolean
+  phoneAutoconfirm: boolean
+  phone: boolean
+  anonymous: boolean
+}
+
+/** Reads the target's public settings, so a test can adapt to a real server's configuration. */
+export async function serverSettings(target: Target): Promise<ServerSettings> {
+  const res = await fetch(`${target.url}/settings`, { headers: { apikey: target.anonKey } })
+  const body = (await res.json()) as {
+    mailer_autoconfirm?: boolean
+    phone_autoconfirm?: boolean
+    external?: { phone?: boolean; anonymous_users?: boolean }
+  }
+  return {
+    mailerAutoconfirm: body.mailer_autoconfirm === true,
+    phoneAutoconfirm: body.phone_autoconfirm === true,
+    phone: body.external?.phone === true,
+    anonymous: body.external?.anonymous_users === true,
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm start`: a narrated walk through the whole lifecycle against a freshly started local auth server.
+ * Every status change and auth event is printed with its time, so the chart can be watched at work.
+ */
+import { createAuthClient } from '../src/index.js'
+import { startAuthServer, totpCode } from '../src/testing/index.js'
+
+const started = performance.now()
+const stamp = () => `+${String(Math.round(performance.now() - started)).padStart(5)} ms`
+const say = (text: string) => console.log(`\n${stamp()}  » ${text}`)
+
+const server = await startAuthServer()
+console.log(`Local auth server at ${server.url}`)
+
+const auth = createAuthClient({ url: server.url, apiKey: server.anonKey })
+auth.state$.subscribe((state) => {
+  const who = state.user?.email ? ` (${state.user.email}${state.aal ? `, ${state.aal}` : ''})` : ''
+  const why = state.status === 'signedOut' ? ` reason=${state.reason}` : ''
+  console.log(`${stamp()}    status  ${state.status}${who}${why}`)
+})
+auth.events$.subscribe(({ event }) => console.log(`${stamp()}    event   ${event}`))
+
+const email = 'ada@example.com'
+const password = 'correct-horse-battery'
+let exitCode = 0
+try {
+  await auth.ready
+  say('Sign up (the local server confirms emails automatically, like the Supabase CLI)')
+  await auth.signUp({ email, password })
+
+  say('Sign out, then sign in with the password')
+  await auth.signOut()
+  await auth.signInWithPassword({ email, password })
+
+  say('Enrol a TOTP factor and verify it with a code from the authenticator')
+  const factor = await auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Walkthrough phone' })
+  if (!('totp' in factor)) throw new Error('expected a TOTP factor')
+  await auth.mfa.challengeAndVerify({ factorId: factor.id, code: totpCode(factor.totp.secret) })
+
+  say('Sign out, and sign in again: the password alone now leads to mfaChallenge')
+  await auth.signOut()
+  await auth.signInWithPassword({ email, password })
+
+  say('Answer the challenge with a fresh TOTP code')
+  const challenge = await auth.mfa.challenge({ factorId: factor.id })
+  await auth.mfa.verify({ factorId: factor.id, challengeId: challenge.id, code: totpCode(factor.totp.secret) })
+
+  say('Rotate the refresh token')
+  await auth.refreshSession()
+
+  say('Sign out')
+  await auth.signOut()
+
+  const counted = server.requests.all().map((r) => `${r.method} ${r.path}${r.grantType ? `?grant_type=${r.grantType}` : ''} → ${r.status}`)
+  console.log(`\n${counted.length} requests reached the server:\n  ${counted.join('\n  ')}`)
+} catch (error) {
+  exitCode = 1
+  console.error('\nWalkthrough failed:', error instanceof Error ? `${error.name}: ${error.message}` : error)
+} finally {
+  auth.dispose()
+  await server.close()
+}
+process.exitCode = exitCode
