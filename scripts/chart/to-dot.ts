@@ -25,9 +25,9 @@ export function toDot(machine: AnyStateMachine): string {
   const sources = new Set(chart.edges.map((edge) => edge.source))
   const lines = [
     `digraph ${quote(chart.id)} {`,
-    `  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.3, ranksep=0.45, pad=0.25, fontname=${quote(FONT)}, fontsize=12, fontcolor=${quote(INK)}]`,
+    `  graph [rankdir=LR, compound=true, newrank=true, nodesep=0.3, ranksep=0.45, pad=0.25, fontname=${quote(FONT)}, fontsize=12, fontcolor=${quote(INK)}]`,
     `  node [shape=box, style="rounded,filled", fillcolor="#f4f4f5", color=${quote(LINE)}, fontname=${quote(FONT)}, fontsize=12, fontcolor=${quote(INK)}, height=0.36]`,
-    `  edge [color=${quote(LINE)}, arrowsize=0.7, fontname=${quote(FONT)}, fontsize=9, fontcolor="#3f3f46"]`,
+    `  edge [color=${quote(LINE)}, arrowsize=0.7, fontname=${quote(FONT)}, fontsize=10, fontcolor="#3f3f46"]`,
     ...scopeLines(chart.initial, chart.states, undefined, sources, '  '),
   ]
   if (chart.anyState !== undefined) {

@@ -26,12 +26,29 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
 
 export const REDACTED = '[redacted]'
 
-/** A deep copy of `value` with every secret-named field replaced, functions dropped and cycles cut. */
+interface ActorRefLike {
+  id: string
+  sessionId: string
+  send: unknown
+  getSnapshot(): unknown
+  _parent?: ActorRefLike
+  [key: string]: unknown
+}
+
+function isActorRef(value: object): value is ActorRefLike {
+  return typeof (value as { send?: unknown }).send === 'function' && typeof (value as { sessionId?: unknown }).sessionId === 'string'
+}
+
+/**
+ * A deep copy of `value` with every secret-named field replaced, functions dropped, cycles cut, and actor
+ * references reduced to their ids (an actor holds its input and snapshot, which hold secrets).
+ */
 export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'function') return undefined
   if (typeof value !== 'object' || value === null) return value
   if (seen.has(value)) return '[circular]'
   seen.add(value)
+  if (isActorRef(value)) return { xstate$$type: 1, id: value.id }
   if (Array.isArray(value)) return value.map((item) => redact(item, seen))
   if (value instanceof Error) return { name: value.name, message: value.message }
   const copy: Record<string, unknown> = {}
@@ -42,26 +59,37 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
   return copy
 }
 
-/** Redacts the parts of an inspection event that can hold secrets: the event, and snapshots' context. */
-export function redactInspectionEvent(event: InspectionEvent): InspectionEvent {
-  switch (event.type) {
-    case '@xstate.event':
-      return { ...event, event: redact(event.event) as typeof event.event }
-    case '@xstate.snapshot':
-      return {
-        ...event,
-        event: redact(event.event) as typeof event.event,
-        snapshot: redact(plainSnapshot(event.snapshot)) as typeof event.snapshot,
-      }
-    case '@xstate.microstep':
-      return {
-        ...event,
-        event: redact(event.event) as typeof event.event,
-        snapshot: redact(plainSnapshot(event.snapshot)) as typeof event.snapshot,
-      }
-    default:
-      return event
+/**
+ * What an inspector may read of an actor: ids, the machine definition, and a redacted snapshot. The real
+ * actor would hand out its unredacted snapshot to anyone calling `getSnapshot()`.
+ */
+function actorFacade(ref: ActorRefLike): ActorRefLike {
+  return {
+    id: ref.id,
+    sessionId: ref.sessionId,
+    systemId: ref['systemId'],
+    src: ref['src'],
+    logic: ref['logic'],
+    send: () => {},
+    getSnapshot: () => redact(plainSnapshot(ref.getSnapshot())),
+    ...(ref._parent ? { _parent: actorFacade(ref._parent) } : {}),
+    toJSON: () => ({ xstate$$type: 1, id: ref.id }),
   }
+}
+
+/** Redacts every part of an inspection event that can hold secrets, whatever its type. */
+export function redactInspectionEvent(event: InspectionEvent): InspectionEvent {
+  const copy: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(event)) {
+    if (key === 'actorRef' || key === 'sourceRef') {
+      copy[key] = field && typeof field === 'object' && isActorRef(field) ? actorFacade(field) : field
+    } else if (key === 'snapshot') {
+      copy[key] = redact(plainSnapshot(field))
+    } else {
+      copy[key] = redact(field)
+    }
+  }
+  return copy as unknown as InspectionEvent
 }
 
 function plainSnapshot(snapshot: unknown): unknown {
