@@ -8,6 +8,11 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate'
 import { transitionLabel } from './labels.js'
 
+export interface ChartOptions {
+  /** Left to right (`LR`, the default) or top to bottom (`TB`). */
+  direction?: 'LR' | 'TB'
+}
+
 export type ChartStateKind = 'atomic' | 'compound' | 'parallel' | 'final' | 'history'
 
 export interface ChartState {
@@ -36,6 +41,8 @@ export interface ChartEdge {
 export interface Chart {
   /** The machine's id. */
   id: string
+  /** `parallel` when the top-level states are regions that are all active at once. */
+  kind: ChartStateKind
   /** Top-level states. */
   states: ChartState[]
   initial: string[]
@@ -68,6 +75,7 @@ export function buildChart(machine: AnyStateMachine): Chart {
   const anyStateId = transitionsOf(root).length > 0 ? uniqueId('anyState', new Set(ids.values())) : undefined
   return {
     id: root.id,
+    kind: root.type,
     states: childrenOf(root).map((child) => toChartState(child, ids)),
     initial: (root.initial?.target ?? []).map((target) => idOf(ids, target)),
     anyState: anyStateId === undefined ? undefined : { id: anyStateId, label: ANY_STATE_LABEL },

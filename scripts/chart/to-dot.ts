@@ -5,7 +5,7 @@
  */
 import type { AnyStateMachine } from 'xstate'
 import { allStates, buildChart } from './chart-model.js'
-import type { Chart, ChartState } from './chart-model.js'
+import type { ChartOptions, ChartState } from './chart-model.js'
 
 const FONT = 'Helvetica'
 const INK = '#27272a'
@@ -15,17 +15,18 @@ const LINE = '#71717a'
  * The DOT source of `machine`'s statechart. Compound states are clusters; the `[*]` dot inside one is
  * its initial state and arrows into the state end at its border. A compound state's own transitions
  * leave from a dashed "any" node inside its box, as the root's leave from the "any state" node.
+ * Left to right unless `options.direction` says otherwise.
  *
  * @example
  * const svg = await renderSvg(toDot(lifecycleMachine))
  */
-export function toDot(machine: AnyStateMachine): string {
+export function toDot(machine: AnyStateMachine, options: ChartOptions = {}): string {
   const chart = buildChart(machine)
   const states = new Map(allStates(chart.states).map((state) => [state.id, state]))
   const sources = new Set(chart.edges.map((edge) => edge.source))
   const lines = [
     `digraph ${quote(chart.id)} {`,
-    `  graph [rankdir=LR, compound=true, newrank=true, nodesep=0.3, ranksep=0.45, pad=0.25, fontname=${quote(FONT)}, fontsize=12, fontcolor=${quote(INK)}]`,
+    `  graph [rankdir=${options.direction ?? 'LR'}, compound=true, newrank=true, nodesep=0.3, ranksep=0.45, pad=0.25, fontname=${quote(FONT)}, fontsize=12, fontcolor=${quote(INK)}]`,
     `  node [shape=box, style="rounded,filled", fillcolor="#f4f4f5", color=${quote(LINE)}, fontname=${quote(FONT)}, fontsize=12, fontcolor=${quote(INK)}, height=0.36]`,
     `  edge [color=${quote(LINE)}, arrowsize=0.7, fontname=${quote(FONT)}, fontsize=10, fontcolor="#3f3f46"]`,
     ...scopeLines(chart.initial, chart.states, undefined, sources, '  '),

@@ -5,21 +5,27 @@
  */
 import type { AnyStateMachine } from 'xstate'
 import { buildChart } from './chart-model.js'
-import type { Chart, ChartEdge, ChartState } from './chart-model.js'
+import type { Chart, ChartEdge, ChartOptions, ChartState } from './chart-model.js'
 
 /**
  * The Mermaid source of `machine`'s statechart: `[*] -->` initial states, `state X { … }` compound
  * states, `X --> [*]` final states and one arrow per source/target pair, labelled `EVENT [guard]` (one
- * line per transition). The root's own transitions leave from an "any state" pseudo-state.
+ * line per transition). The root's own transitions leave from an "any state" pseudo-state. Laid out
+ * left to right unless `options.direction` says otherwise: top to bottom, the signed-in statuses spread
+ * into one very wide row.
  *
  * @example
  * const mmd = toMermaid(lifecycleMachine)
  * // 'stateDiagram-v2\n  %% Generated …\n  [*] --> initializing\n  initializing\n…'
  */
-export function toMermaid(machine: AnyStateMachine): string {
+export function toMermaid(machine: AnyStateMachine, options: ChartOptions = {}): string {
   const chart = buildChart(machine)
-  const lines = ['stateDiagram-v2', `  %% Generated from the "${chart.id}" machine by \`npm run visualize\`; do not edit.`]
-  lines.push(...blockLines(chart, chart.initial, chart.states, 'compound', undefined, '  '))
+  const lines = [
+    'stateDiagram-v2',
+    `  %% Generated from the "${chart.id}" machine by \`npm run visualize\`; do not edit.`,
+    `  direction ${options.direction ?? 'LR'}`,
+  ]
+  lines.push(...blockLines(chart, chart.initial, chart.states, chart.kind, undefined, '  '))
   if (chart.anyState !== undefined) {
     // The root is not drawn as a box, so its own transitions (e.g. a SIGN_OUT valid in every status)
     // leave from one pseudo-state. One arrow reads as "from anywhere" at a glance, where an arrow from
