@@ -12,6 +12,19 @@ import type { LifecycleContext, LifecycleEvent, RefreshOutput } from './lifecycl
 import { DEFAULT_MAX_TIMER_MS, DEFAULT_REFRESH_MARGIN_MS } from './refresh-policy.js'
 import { lifecycleSetup, reasonFor, toAuthError } from './lifecycle-setup.js'
 
+/**
+ * A sign-in or second-factor attempt failed: back to whatever status the existing session (or its
+ * absence) calls for, so a failed attempt to switch users keeps the current one signed in.
+ */
+const attemptFailed = {
+  target: '#lifecycle.resolvingStatus',
+  actions: [
+    { type: 'recordError', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
+    { type: 'reply', params: ({ event }: { event: { error: unknown } }) => ({ ok: false as const, error: event.error }) },
+    'clearWaiting',
+  ],
+} as const
+
 export const lifecycleMachine = lifecycleSetup.createMachine({
   id: 'lifecycle',
   initial: 'initializing',
@@ -115,15 +128,7 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
                 actions: [{ type: 'reply', params: ({ event }) => ({ ok: true as const, value: event.output.data }) }, 'clearWaiting'],
               },
             ],
-            onError: {
-              // Back to whatever status the existing session (or its absence) calls for.
-              target: '#lifecycle.resolvingStatus',
-              actions: [
-                { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
-                { type: 'reply', params: ({ event }) => ({ ok: false as const, error: event.error }) },
-                'clearWaiting',
-              ],
-            },
+            onError: attemptFailed,
           },
         },
         secondFactor: {
@@ -143,14 +148,7 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
                 'clearWaiting',
               ],
             },
-            onError: {
-              target: '#lifecycle.resolvingStatus',
-              actions: [
-                { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
-                { type: 'reply', params: ({ event }) => ({ ok: false as const, error: event.error }) },
-                'clearWaiting',
-              ],
-            },
+            onError: attemptFailed,
           },
         },
       },
@@ -267,6 +265,7 @@ function sessionOf(output: RefreshOutput): Session {
   if (output.outcome === 'signedOutElsewhere') throw new Error('unreachable: guarded by isSignedOutElsewhere')
   return output.session
 }
+
 
 type SessionChangedElsewhere = Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }>
 type UserUpdated = Extract<LifecycleEvent, { type: 'USER_UPDATED' }>

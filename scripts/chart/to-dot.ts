@@ -74,7 +74,7 @@ function scopeLines(
     }
     if (child.kind === 'final') {
       const end = `(end) ${child.id}`
-      lines.push(`${indent}${quote(end)} [shape=doublecircle, width=0.12, label="", color=${quote(INK)}, fillcolor=${quote(INK)}]`)
+      lines.push(`${indent}${quote(end)} [shape=doublecircle, width=0.16, height=0.16, fixedsize=true, label="", color=${quote(INK)}, fillcolor=${quote(INK)}]`)
       lines.push(`${indent}${quote(child.id)} -> ${quote(end)}`)
     }
   }

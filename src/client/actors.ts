@@ -20,7 +20,7 @@ import type { Coordinator } from '../coordination/index.js'
 import { AuthError, isAuthApiError, isAuthError, isAuthSessionMissingError } from '../errors.js'
 import type { Http } from '../http/index.js'
 import type { SessionStore } from '../storage/index.js'
-import { callSignIn } from './sign-in-calls.js'
+import { callSignIn, combine } from './sign-in-calls.js'
 import { isExpiringSoon, toSession } from './session.js'
 import type { Clock } from './clock.js'
 
@@ -65,7 +65,7 @@ export function createLifecycleActors(deps: ActorDeps) {
       http,
       input.session.access_token,
       { factorId: request.factorId, challengeId: request.challengeId, code: request.code },
-      { timeout: request.options?.timeout, signal: request.options?.signal ? AbortSignal.any([signal, request.options.signal]) : signal },
+      { timeout: request.options?.timeout, signal: combine(signal, request.options?.signal) },
     )
     if (signal.aborted) throw abortedError(signal)
     const session = toSession(response, clock.now())

@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs'
 import type { Actor } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
 import * as api from '../api/index.js'
-import { AuthInvalidCredentialsError, isAuthSessionMissingError } from '../errors.js'
+import { type AuthError, AuthInvalidCredentialsError, isAuthApiError, isAuthSessionMissingError } from '../errors.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
 import { ClientCore } from './core.js'
 import { MfaApi } from './mfa.js'
@@ -25,6 +25,12 @@ import type {
   SignUpWithPasswordCredentials,
   VerifyOtpParams,
 } from './types.js'
+
+/** The server says the session (or its user) no longer exists: nothing this client holds can work again. */
+function sessionIsGone(error: unknown): error is AuthError {
+  if (isAuthSessionMissingError(error)) return true
+  return isAuthApiError(error) && (error.code === 'user_not_found' || error.code === 'user_banned')
+}
 
 function requireObject(value: unknown, what: string): void {
   if (typeof value !== 'object' || value === null) throw new AuthInvalidCredentialsError(`${what} must be an object`)
@@ -163,7 +169,7 @@ export class AuthClient {
     try {
       return { user: await api.getUser(this.#core.http, token, options) }
     } catch (error) {
-      if (jwt === undefined && isAuthSessionMissingError(error)) this.#core.actor.send({ type: 'SESSION_REVOKED', error })
+      if (jwt === undefined && sessionIsGone(error)) this.#core.actor.send({ type: 'SESSION_REVOKED', error })
       throw error
     }
   }
@@ -209,7 +215,7 @@ export class AuthClient {
    * Signs out. `local` and `global` end this session here whatever the server answers (a server failure
    * is reported in `error`, not thrown); `others` keeps this session and ends the user's other ones.
    */
-  async signOut(params: { scope?: SignOutScope } = {}, options?: CallOptions): Promise<{ error: import('../errors.js').AuthError | null }> {
+  async signOut(params: { scope?: SignOutScope } = {}, options?: CallOptions): Promise<{ error: AuthError | null }> {
     const scope = params.scope ?? 'global'
     if (scope !== 'global' && scope !== 'local' && scope !== 'others') throw new AuthInvalidCredentialsError('scope must be global, local or others')
     if (scope === 'others') {
@@ -217,7 +223,7 @@ export class AuthClient {
       await api.logout(this.#core.http, session.access_token, 'others', options)
       return { error: null }
     }
-    const result = await this.#core.command<{ error: import('../errors.js').AuthError | null }>({ type: 'SIGN_OUT', scope }, 'sign out')
+    const result = await this.#core.command<{ error: AuthError | null }>({ type: 'SIGN_OUT', scope }, 'sign out')
     return { error: result?.error ?? null }
   }
 

@@ -138,9 +138,13 @@ export class ClientCore {
   async settled(timeoutMs = 60_000): Promise<void> {
     await this.ready
     if (SETTLED_STATUSES.has(this.status)) return
-    await waitFor(this.actor, (snapshot) => SETTLED_STATUSES.has(statusOf(snapshot)) || snapshot.status !== 'active', {
-      timeout: timeoutMs,
-    })
+    try {
+      await waitFor(this.actor, (snapshot) => SETTLED_STATUSES.has(statusOf(snapshot)) || snapshot.status !== 'active', {
+        timeout: timeoutMs,
+      })
+    } catch {
+      throw new AuthError(`Gave up waiting for ${this.status} to finish after ${timeoutMs} ms`, undefined, 'timeout')
+    }
   }
 
   /**

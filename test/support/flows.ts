@@ -136,7 +136,7 @@ export async function emailTokenHash(target: Target, email: string, type: 'signu
 }
 
 /** A `fetch` that counts the requests it forwards (to the real network: nothing is mocked). */
-export function countingFetch(): { fetch: typeof fetch; readonly count: number } {
+export function countingFetch(): { fetch: typeof fetch; readonly count: number; reset(): void } {
   let count = 0
   return {
     fetch: (input, init) => {
@@ -145,6 +145,9 @@ export function countingFetch(): { fetch: typeof fetch; readonly count: number }
     },
     get count() {
       return count
+    },
+    reset() {
+      count = 0
     },
   }
 }

@@ -49,6 +49,7 @@ const doorMachine = setup({
     broken: {
       invoke: { id: 'inspect', src: 'inspect', onDone: 'scrapped' },
       always: { guard: not('isAllowed'), target: 'scrapped' },
+      initial: 'idle',
       states: { idle: {} },
     },
     scrapped: { type: 'final' },
@@ -99,7 +100,7 @@ describe('toMermaid', () => {
   it('draws root transitions from one "any state" pseudo-state and escapes colons', () => {
     expect(lines).toContain('state "any state" as anyState')
     expect(lines).toContain('anyState --> broken : KICK')
-    expect(lines).toContain('anyState --> anyState : door#58;reset (internal)')
+    expect(lines).toContain('anyState --> anyState : door\u2236reset (internal)')
     expect(mmd).not.toMatch(/ : [^\n]*:/)
   })
 
