@@ -253,6 +253,17 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
             ],
           },
         ],
+        // The provided actor reports server failures in its output; should it throw anyway, the local
+        // sign-out still completes: the stored session is already gone.
+        onError: {
+          target: 'signedOut',
+          actions: [
+            { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
+            { type: 'clearSession', params: ({ event }) => ({ reason: 'signOut' as const, error: toAuthError(event.error) }) },
+            { type: 'reply', params: ({ event }) => ({ ok: true as const, value: { error: toAuthError(event.error) } }) },
+            'clearWaiting',
+          ],
+        },
       },
       on: {
         SIGN_OUT: { actions: 'acceptRequest' },

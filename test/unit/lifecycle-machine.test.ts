@@ -334,3 +334,20 @@ describe('signing out', () => {
     expect(status(actor)).toBe('signedOut')
   })
 })
+
+describe('a sign-out actor that throws', () => {
+  it('still ends signedOut, with the error reported and the call resolved', async () => {
+    const { actor, emitted } = start({
+      restore: async () => ({ session: fakeSession() }),
+      signOut: async () => {
+        throw new Error('boom')
+      },
+    })
+    await settle(actor, 'authenticated')
+    actor.send({ type: 'SIGN_OUT', requestId: 'o', scope: 'global' })
+    await settle(actor, 'signedOut')
+    expect(actor.getSnapshot().context.error?.message).toBe('boom')
+    expect(emitted).toContainEqual(expect.objectContaining({ type: 'reply', requestIds: ['o'], ok: true }))
+    expect(authEvents(emitted)).toEqual(['SIGNED_OUT'])
+  })
+})
