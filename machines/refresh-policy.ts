@@ -4,6 +4,7 @@
  * @module
  */
 import { isAuthApiError } from '../src/errors.js'
+import type { Session } from '../src/types.js'
 import type { LifecycleContext } from './lifecycle-types.js'
 
 export const DEFAULT_REFRESH_MARGIN_MS = 90_000
@@ -12,12 +13,21 @@ const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 60_000
 const RETRY_AFTER_CAP_MS = 5 * 60_000
 
+/**
+ * How long before expiry to refresh: the configured margin, but never more than half the token's
+ * lifetime — a server issuing 60 s tokens would otherwise have every fresh token "due" at once, and the
+ * client would refresh in a loop.
+ */
+export function refreshMarginFor(session: Session, marginMs: number): number {
+  return Math.min(marginMs, Math.max(0, session.expires_in * 1000) / 2)
+}
+
 /** Epoch ms at which the next refresh attempt is due, or null when there is nothing to refresh. */
 export function refreshDueAt(context: LifecycleContext): number | null {
   const { session } = context
   if (!session) return null
   if (context.stale && context.retryAt !== null) return context.retryAt
-  return session.expires_at * 1000 - context.settings.refreshMarginMs
+  return session.expires_at * 1000 - refreshMarginFor(session, context.settings.refreshMarginMs)
 }
 
 export function isRefreshDue(context: LifecycleContext): boolean {

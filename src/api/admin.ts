@@ -177,6 +177,7 @@ export async function deleteUser(http: Http, id: string, shouldSoftDelete = fals
  * ```
  */
 export async function generateLink(http: Http, p: GenerateLinkParams, options?: CallOptions): Promise<GenerateLinkResult> {
+  if (typeof p !== 'object' || p === null) throw new AuthInvalidCredentialsError('generateLink needs a params object')
   const type = requireOneOf(p.type, LINK_TYPES, 'type')
   const email = requireString(p.email, 'email')
   const opts = optionalObject(p.options, 'options') ?? {}

@@ -88,19 +88,20 @@ export class AuthClient {
    * the user only (a confirmation email or SMS was sent).
    * @example await auth.signUp({ email: 'a@example.com', password: 'correct horse' })
    */
-  signUp(credentials: SignUpWithPasswordCredentials, options?: CallOptions): Promise<AuthResponse> {
+  async signUp(credentials: SignUpWithPasswordCredentials, options?: CallOptions): Promise<AuthResponse> {
     requireObject(credentials, 'credentials')
     return this.#core.command({ type: 'SIGN_IN', request: { method: 'signUp', params: credentials, options } }, 'sign up')
   }
 
   /** @example const { session, weakPassword } = await auth.signInWithPassword({ email, password }) */
-  signInWithPassword(credentials: SignInWithPasswordCredentials, options?: CallOptions): Promise<AuthTokenResponsePassword> {
+  async signInWithPassword(credentials: SignInWithPasswordCredentials, options?: CallOptions): Promise<AuthTokenResponsePassword> {
     requireObject(credentials, 'credentials')
     return this.#core.command({ type: 'SIGN_IN', request: { method: 'password', params: credentials, options } }, 'sign in')
   }
 
   /** @example await auth.signInAnonymously({ options: { data: { theme: 'dark' } } }) */
-  signInAnonymously(credentials: SignInAnonymouslyCredentials = {}, options?: CallOptions): Promise<AuthResponse> {
+  async signInAnonymously(credentials: SignInAnonymouslyCredentials = {}, options?: CallOptions): Promise<AuthResponse> {
+    requireObject(credentials, 'credentials')
     return this.#core.command({ type: 'SIGN_IN', request: { method: 'anonymous', params: credentials, options } }, 'sign in anonymously')
   }
 
@@ -109,13 +110,21 @@ export class AuthClient {
    * @example await auth.signInWithOtp({ email: 'a@example.com' })
    */
   async signInWithOtp(credentials: SignInWithPasswordlessCredentials, options?: CallOptions): Promise<AuthOtpResponse> {
+    this.#core.assertLive()
     requireObject(credentials, 'credentials')
-    const o = credentials.options
+    const o = (credentials.options ?? {}) as { emailRedirectTo?: string; shouldCreateUser?: boolean; data?: Record<string, unknown>; captchaToken?: string; channel?: 'sms' | 'whatsapp' }
+    const { email, phone } = credentials as { email?: string; phone?: string }
+    // Both contact fields go through as given, so the API layer refuses "email and phone" outright.
     const { messageId } = await api.sendOtp(
       this.#core.http,
-      'email' in credentials
-        ? { email: credentials.email, shouldCreateUser: o?.shouldCreateUser, data: o?.data, captchaToken: o?.captchaToken, redirectTo: (o as { emailRedirectTo?: string } | undefined)?.emailRedirectTo }
-        : { phone: credentials.phone, shouldCreateUser: o?.shouldCreateUser, data: o?.data, captchaToken: o?.captchaToken, channel: (o as { channel?: 'sms' | 'whatsapp' } | undefined)?.channel ?? 'sms' },
+      {
+        email,
+        phone,
+        shouldCreateUser: o.shouldCreateUser,
+        data: o.data,
+        captchaToken: o.captchaToken,
+        ...(email === undefined ? { channel: o.channel ?? 'sms' } : { redirectTo: o.emailRedirectTo }),
+      },
       options,
     )
     return { user: null, session: null, messageId }
@@ -125,7 +134,7 @@ export class AuthClient {
    * Trades a code (or an email link's token hash) for a session. A `recovery` code announces `PASSWORD_RECOVERY`.
    * @example await auth.verifyOtp({ email, token: '123456', type: 'email' })
    */
-  verifyOtp(params: VerifyOtpParams, options?: CallOptions): Promise<AuthResponse> {
+  async verifyOtp(params: VerifyOtpParams, options?: CallOptions): Promise<AuthResponse> {
     requireObject(params, 'params')
     return this.#core.command({ type: 'SIGN_IN', request: { method: 'verifyOtp', params, options } }, 'verify the code')
   }
@@ -134,7 +143,7 @@ export class AuthClient {
    * Adopts a session obtained elsewhere (e.g. from a server). An expired access token is refreshed.
    * @example await auth.setSession({ access_token, refresh_token })
    */
-  setSession(tokens: { access_token: string; refresh_token: string }, options?: CallOptions): Promise<AuthResponse> {
+  async setSession(tokens: { access_token: string; refresh_token: string }, options?: CallOptions): Promise<AuthResponse> {
     requireObject(tokens, 'tokens')
     if (typeof tokens.access_token !== 'string' || typeof tokens.refresh_token !== 'string' || !tokens.access_token || !tokens.refresh_token) {
       throw new AuthInvalidCredentialsError('setSession needs access_token and refresh_token')
@@ -188,11 +197,14 @@ export class AuthClient {
 
   /** Sends a password-reset email; finish with `verifyOtp({ type: 'recovery', … })` or the emailed link. */
   async resetPasswordForEmail(email: string, params: { redirectTo?: string; captchaToken?: string } = {}, options?: CallOptions): Promise<Record<string, never>> {
+    this.#core.assertLive()
+    requireObject(params, 'params')
     return api.recover(this.#core.http, email, { redirectTo: params.redirectTo, captchaToken: params.captchaToken }, options)
   }
 
   /** Re-sends a sign-up confirmation, or the code of a pending email/phone change. */
   async resend(params: ResendParams, options?: CallOptions): Promise<AuthOtpResponse> {
+    this.#core.assertLive()
     requireObject(params, 'params')
     const { messageId } = await api.resend(
       this.#core.http,
@@ -232,6 +244,7 @@ export class AuthClient {
    * event. It is never awaited, and a callback that throws or calls back into the client stalls nothing.
    */
   onAuthStateChange(callback: (event: AuthChangeEvent, session: Session | null) => void): { data: { subscription: AuthStateChangeSubscription } } {
+    if (typeof callback !== 'function') throw new AuthInvalidCredentialsError('onAuthStateChange needs a callback function')
     const subscription = this.#core.streams.events$.subscribe(({ event, session }) => {
       try {
         callback(event, session)

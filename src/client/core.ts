@@ -7,7 +7,7 @@ import { type Actor, createActor, waitFor } from 'xstate'
 import { lifecycleMachine, type LifecycleMachine } from '../../machines/lifecycle.js'
 import type { AuthStatus, LifecycleEmitted, LifecycleEvent } from '../../machines/lifecycle-types.js'
 import { type Coordinator, createCoordinator } from '../coordination/index.js'
-import { AuthError, AuthSessionMissingError } from '../errors.js'
+import { AuthError, AuthInvalidCredentialsError, AuthSessionMissingError } from '../errors.js'
 import { createHttp, type Http } from '../http/index.js'
 import { createSessionStore, defaultStorage, defaultStorageKey, memoryStorage, type SessionStore } from '../storage/index.js'
 import type { Session } from '../types.js'
@@ -39,7 +39,7 @@ export class ClientCore {
   #disposed = false
 
   constructor(options: AuthClientOptions) {
-    if (typeof options?.url !== 'string' || options.url === '') throw new AuthError('createAuthClient needs a `url`', undefined, 'invalid_credentials_input')
+    if (typeof options?.url !== 'string' || options.url === '') throw new AuthInvalidCredentialsError('createAuthClient needs a `url`')
     this.clock = options.clock ?? systemClock
     this.refreshMarginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS
     this.http = createHttp({ url: options.url, apiKey: options.apiKey ?? '', headers: options.headers, fetch: options.fetch, timeout: options.timeout })
@@ -117,8 +117,9 @@ export class ClientCore {
 
   /** Sends a command and waits for the chart's reply; rejects at once when the current status does not take it. */
   async command<T>(event: DistributiveOmit<Command, 'requestId'>, what: string): Promise<T> {
-    this.#assertLive()
+    this.assertLive()
     await this.ready
+    this.assertLive()
     // A sign-in may replace a sign-in in flight, but waits for a refresh or sign-out to finish first.
     if (event.type === 'SIGN_IN' ? BLOCKS_SIGN_IN.has(this.status) : event.type !== 'SIGN_OUT') await this.settled()
     const requestId = this.#replies.newId()
@@ -152,8 +153,9 @@ export class ClientCore {
    * refresh margin is refreshed before it is handed out (one refresh, however many callers ask at once).
    */
   async getSession(): Promise<Session | null> {
-    this.#assertLive()
+    this.assertLive()
     await this.settled()
+    this.assertLive()
     const { context } = this.actor.getSnapshot()
     const session = context.session
     if (!session) return null
@@ -181,7 +183,8 @@ export class ClientCore {
     return session
   }
 
-  #assertLive(): void {
+  /** Rejects calls on a disposed client, before any request goes out. */
+  assertLive(): void {
     if (this.#disposed) throw new AuthError('This auth client was disposed', undefined, 'disposed')
   }
 

@@ -11,6 +11,10 @@ import { currentAal, nextAal } from '../../machines/session-facts.js'
 import type { ClientCore } from './core.js'
 import type { AssuranceLevel, FactorsList } from './types.js'
 
+function requireParams(params: unknown): void {
+  if (typeof params !== 'object' || params === null) throw new AuthInvalidCredentialsError('params must be an object')
+}
+
 export class MfaApi {
   readonly #core: ClientCore
 
@@ -23,12 +27,14 @@ export class MfaApi {
    * @example const { id, totp } = await auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Phone' })
    */
   async enroll(params: api.EnrollParams, options?: CallOptions): Promise<api.EnrollResponse> {
+    requireParams(params)
     const session = await this.#core.requireSession()
     return api.enrollFactor(this.#core.http, session.access_token, params, options)
   }
 
   /** @example const { id: challengeId } = await auth.mfa.challenge({ factorId }) */
   async challenge(params: { factorId: string; channel?: 'sms' | 'whatsapp' }, options?: CallOptions): Promise<api.ChallengeResponse> {
+    requireParams(params)
     const session = await this.#core.requireSession()
     return api.challengeFactor(this.#core.http, session.access_token, params, options)
   }
@@ -38,19 +44,22 @@ export class MfaApi {
    * @example await auth.mfa.verify({ factorId, challengeId, code })
    */
   async verify(params: { factorId: string; challengeId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
-    if (typeof params?.code !== 'string' || params.code === '') throw new AuthInvalidCredentialsError('code is required')
+    requireParams(params)
+    if (typeof params.code !== 'string' || params.code === '') throw new AuthInvalidCredentialsError('code is required')
     await this.#core.requireSession()
     return this.#core.command<TokenResponse>({ type: 'VERIFY_MFA', request: { ...params, options } }, 'verify the factor')
   }
 
   /** Challenge and verify in one go (TOTP). */
   async challengeAndVerify(params: { factorId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
+    requireParams(params)
     const challenge = await this.challenge({ factorId: params.factorId }, options)
     return this.verify({ factorId: params.factorId, challengeId: challenge.id, code: params.code }, options)
   }
 
   /** Removes a factor (a verified one needs an `aal2` session), then re-reads the user so the status follows. */
   async unenroll(params: { factorId: string }, options?: CallOptions): Promise<{ id: string }> {
+    requireParams(params)
     const session = await this.#core.requireSession()
     const result = await api.unenrollFactor(this.#core.http, session.access_token, params, options)
     const user = await api.getUser(this.#core.http, session.access_token, options)

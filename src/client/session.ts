@@ -3,6 +3,7 @@
  * moment this device received the token (`receivedAt + expires_in`), never from the server's clock.
  * @module
  */
+import { refreshMarginFor } from '../../machines/refresh-policy.js'
 import type { Session, TokenResponse } from '../types.js'
 
 export function toSession(response: TokenResponse, receivedAt: number): Session {
@@ -19,9 +20,9 @@ export function toSession(response: TokenResponse, receivedAt: number): Session 
   return session
 }
 
-/** Within `marginMs` of expiry (or past it): time to refresh before handing the token out. */
+/** Within the refresh margin of expiry (or past it): time to refresh before handing the token out. */
 export function isExpiringSoon(session: Session, now: number, marginMs: number): boolean {
-  return session.expires_at * 1000 - marginMs <= now
+  return session.expires_at * 1000 - refreshMarginFor(session, marginMs) <= now
 }
 
 export function isExpired(session: Session, now: number): boolean {

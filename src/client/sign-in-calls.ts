@@ -35,32 +35,27 @@ function signedIn(response: TokenResponse, now: number, event: SignInCallResult[
   return { session, data: { user: session.user, session }, event }
 }
 
+/** Both contact fields go through as given, so the API layer can refuse "email and phone" outright. */
+function contactOf(credentials: object): { email?: string; phone?: string } {
+  const { email, phone } = credentials as { email?: string; phone?: string }
+  return { email, phone }
+}
+
 const signUp: Call = async ({ http, now }, params, options) => {
   const credentials = params as SignUpWithPasswordCredentials
-  const result =
-    'email' in credentials
-      ? await api.signUp(
-          http,
-          {
-            email: credentials.email,
-            password: credentials.password,
-            data: credentials.options?.data ?? {},
-            captchaToken: credentials.options?.captchaToken,
-            redirectTo: credentials.options?.emailRedirectTo,
-          },
-          options,
-        )
-      : await api.signUp(
-          http,
-          {
-            phone: credentials.phone,
-            password: credentials.password,
-            data: credentials.options?.data ?? {},
-            captchaToken: credentials.options?.captchaToken,
-            channel: credentials.options?.channel ?? 'sms',
-          },
-          options,
-        )
+  const o = (credentials.options ?? {}) as { emailRedirectTo?: string; data?: Record<string, unknown>; captchaToken?: string; channel?: 'sms' | 'whatsapp' }
+  const contact = contactOf(credentials)
+  const result = await api.signUp(
+    http,
+    {
+      ...contact,
+      password: credentials.password,
+      data: o.data ?? {},
+      captchaToken: o.captchaToken,
+      ...(contact.email === undefined ? { channel: o.channel ?? 'sms' } : { redirectTo: o.emailRedirectTo }),
+    },
+    options,
+  )
   if (result.kind === 'session') return signedIn(result.response, now())
   return { session: null, data: { user: result.user, session: null }, event: 'SIGNED_IN' }
 }
@@ -69,9 +64,7 @@ const password: Call = async ({ http, now }, params, options) => {
   const credentials = params as SignInWithPasswordCredentials
   const response = await api.signInWithPassword(
     http,
-    'email' in credentials
-      ? { email: credentials.email, password: credentials.password, captchaToken: credentials.options?.captchaToken }
-      : { phone: credentials.phone, password: credentials.password, captchaToken: credentials.options?.captchaToken },
+    { ...contactOf(credentials), password: credentials.password, captchaToken: credentials.options?.captchaToken },
     options,
   )
   const result = signedIn(response, now())
@@ -90,14 +83,18 @@ const anonymous: Call = async ({ http, now }, params, options) => {
 }
 
 const verifyOtp: Call = async ({ http, now }, params, options) => {
-  const p = params as VerifyOtpParams
+  const p = params as VerifyOtpParams & { token?: string; email?: string; phone?: string; options?: { redirectTo?: string; captchaToken?: string } }
+  // Everything given goes through, so the API layer refuses mixes (a token hash must travel alone).
   const result = await api.verifyOtp(
     http,
-    'token_hash' in p
-      ? { type: p.type, token_hash: p.token_hash }
-      : 'email' in p
-        ? { type: p.type, email: p.email, token: p.token, redirectTo: p.options?.redirectTo, captchaToken: p.options?.captchaToken }
-        : { type: p.type, phone: p.phone, token: p.token, redirectTo: p.options?.redirectTo, captchaToken: p.options?.captchaToken },
+    {
+      type: p.type,
+      token: p.token,
+      token_hash: 'token_hash' in p ? p.token_hash : undefined,
+      ...contactOf(p),
+      redirectTo: p.options?.redirectTo,
+      captchaToken: p.options?.captchaToken,
+    },
     options,
   )
   if (result.kind === 'session') return signedIn(result.response, now(), p.type === 'recovery' ? 'PASSWORD_RECOVERY' : 'SIGNED_IN')

@@ -87,6 +87,30 @@ describe('signInWithPassword', () => {
     expect(rec.events).toEqual(['INITIAL_SESSION', 'SIGNED_IN'])
   })
 
+  it('a call aborted by its signal rejects with code aborted and keeps the session', async () => {
+    const { auth, session, email } = await signedInClient(target, 'abort')
+    const controller = new AbortController()
+    controller.abort()
+    const error = await rejection(auth.signInWithPassword({ email, password: PASSWORD }, { signal: controller.signal }))
+    expect(error.code).toBe('aborted')
+    expect(auth.snapshot).toMatchObject({ status: 'authenticated' })
+    expect(auth.snapshot.session).toBe(session)
+  })
+
+  // A slow server is simulated with a fault hook, which only the local server has.
+  it.skipIf(realGotrue)('a call past its timeout rejects with AuthRetryableFetchError (timeout) and keeps the state', async () => {
+    const { auth, session, email } = await signedInClient(target, 'timeout')
+    const remove = target.local!.faults.add({ path: '/token', grantType: 'password', times: 1, action: { delay: 1_000 } })
+    try {
+      const error = await rejection(auth.signInWithPassword({ email, password: PASSWORD }, { timeout: 50 }))
+      expect(error).toMatchObject({ name: 'AuthRetryableFetchError', code: 'timeout' })
+      expect(auth.snapshot.status).toBe('authenticated')
+      expect(auth.snapshot.session).toBe(session)
+    } finally {
+      remove()
+    }
+  })
+
   it.skipIf(realGotrue)('passes weakPassword through when the server reports it', async () => {
     // Needs a server whose policy is stricter than a stored password: only the local server can be set so.
     const strict = await openTarget({ passwordRequiredCharacters: ['0123456789'] })

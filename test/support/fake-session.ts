@@ -28,7 +28,7 @@ export function fakeSession(options: FakeSessionOptions = {}): Session {
   return {
     access_token: `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}.${Buffer.from(`sig${counter}`).toString("base64url")}`,
     token_type: 'bearer',
-    expires_in: exp - now,
+    expires_in: 3600, // the lifetime when issued, as stored sessions keep it
     expires_at: exp,
     refresh_token: options.refreshToken ?? `rt${counter}`,
     user: {

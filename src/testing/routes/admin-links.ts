@@ -86,14 +86,16 @@ async function generateLink(ctx: Ctx): Promise<Reply> {
       else user.emailChangeTokenNew = tokenHash(newEmail, otp)
       user.emailChangeSentAt = now
       user.emailChangeConfirmStatus = 0
-      verificationType = 'email_change'
+      // The link verifies as `email_change`; the response echoes the requested type (GoTrue: params.Type).
+      verificationType = type
       break
     }
     default:
       throw badRequest(`Invalid email action link type requested: ${type}`)
   }
   store.touch(user)
-  const actionLink = `${cfg.url}/verify?token=${hashed}&type=${verificationType}&redirect_to=${goQueryEscape(redirectTo)}`
+  const linkType = verificationType.startsWith('email_change') ? 'email_change' : verificationType
+  const actionLink = `${cfg.url}/verify?token=${hashed}&type=${linkType}&redirect_to=${goQueryEscape(redirectTo)}`
   return json({
     ...userJson(store, user),
     action_link: actionLink,
