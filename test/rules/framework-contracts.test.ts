@@ -1,0 +1,45 @@
+/**
+ * The streams plug straight into frameworks: Svelte's store contract (subscribe calls back synchronously
+ * with the current value) and what Angular's `toSignal(…, { requireSync: true })` asserts (a synchronous
+ * first emission). Checked with Svelte's own store helpers, not a re-implementation of the contract.
+ */
+import { firstValueFrom } from 'rxjs'
+import { derived, get } from 'svelte/store'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { memoryStorage } from '../../src/index.js'
+import { openTarget, PASSWORD, uniqueEmail, type Target } from '../support/target.js'
+
+let target: Target
+beforeAll(async () => {
+  target = await openTarget()
+})
+afterAll(() => target.close())
+
+describe('Svelte stores', () => {
+  it('state$ works as a store: get() reads the current status, derived() follows changes', async () => {
+    const auth = target.client({ storage: memoryStorage() })
+    expect(get(auth.state$).status).toBe('initializing')
+    const email = derived(auth.user$, (user) => user?.email ?? null)
+    const seen: Array<string | null> = []
+    const unsubscribe = email.subscribe((value) => seen.push(value))
+    expect(seen).toEqual([null]) // synchronously, before any change
+    await auth.ready
+    const address = uniqueEmail('svelte')
+    await target.admin.createUser({ email: address, password: PASSWORD, email_confirm: true })
+    await auth.signInWithPassword({ email: address, password: PASSWORD })
+    expect(get(auth.state$).status).toBe('authenticated')
+    expect(seen).toEqual([null, address])
+    unsubscribe()
+  })
+})
+
+describe('synchronous first value (Angular toSignal requireSync)', () => {
+  it.each(['state$', 'session$', 'user$'] as const)('%s emits during subscribe', async (name) => {
+    const auth = target.client({ storage: memoryStorage() })
+    let emitted = false
+    const subscription = auth[name].subscribe(() => (emitted = true))
+    expect(emitted).toBe(true)
+    subscription.unsubscribe()
+    await firstValueFrom(auth.state$)
+  })
+})
