@@ -3,7 +3,7 @@
  * its guards, delay and actions. The chart that arranges them is `lifecycle.ts`.
  * @module
  */
-import { assign, emit, fromPromise, setup } from 'xstate'
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
 import { AuthError, classifyRefreshError } from '../src/errors.js'
 import type { AuthChangeEvent, Session, User } from '../src/types.js'
 import type {
@@ -85,12 +85,16 @@ export const lifecycleSetup = setup({
         : { type: 'reply' as const, requestIds: context.waiting, ok: false as const, error: toAuthError(reply.error) },
     ),
     /** Rejects the calls waiting on an operation that a newer event cut short (then `clearWaiting`). */
-    cancelWaiting: emit(({ context }, params: { message: string }) => ({
-      type: 'reply' as const,
-      requestIds: context.waiting,
-      ok: false as const,
-      error: new AuthError(params.message, undefined, 'aborted'),
-    })),
+    cancelWaiting: enqueueActions<LifecycleContext, LifecycleEvent, { message: string }, LifecycleEvent, never, never, never, never, LifecycleEmitted>(({ context, enqueue }, params) => {
+      // Usually nobody waits (a plain sign-out): then there is no reply, and no error (and stack trace) built for nobody.
+      if (context.waiting.length === 0) return
+      enqueue.emit({
+        type: 'reply' as const,
+        requestIds: context.waiting,
+        ok: false as const,
+        error: new AuthError(params.message, undefined, 'aborted'),
+      })
+    }),
     clearWaiting: assign({ waiting: [] }),
     announce: emit((_, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote' }) => ({
       type: 'authEvent' as const,

@@ -43,15 +43,18 @@ function alreadySignedOut(error: unknown): boolean {
   return isAuthApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404)
 }
 
-export function createLifecycleActors(deps: ActorDeps) {
-  const { http, store, coordinator, clock } = deps
-
-  const restoreSession = fromPromise<RestoreOutput>(async () => {
-    const { session, problem } = await store.read()
+/**
+ * The actors, made once and shared by every client: each finds its client's dependencies through the actor
+ * system it runs in (`depsOf`). Providing per client instead would copy the whole chart per instance.
+ */
+export function createLifecycleActors(depsOf: (system: object) => ActorDeps) {
+  const restoreSession = fromPromise<RestoreOutput>(async ({ system }) => {
+    const { session, problem } = await depsOf(system).store.read()
     return problem === undefined ? { session } : { session, problem }
   })
 
-  const signIn = fromPromise<SignInOutput, SignInInput>(async ({ input, signal }) => {
+  const signIn = fromPromise<SignInOutput, SignInInput>(async ({ input, signal, system }) => {
+    const { http, store, clock } = depsOf(system)
     const result = await callSignIn({ http, now: () => clock.now() }, input.request, signal)
     // Leaving `signingIn` (a sign-out, a newer sign-in) aborts the signal: the late session must not be saved.
     if (signal.aborted) throw abortedError(signal)
@@ -59,7 +62,8 @@ export function createLifecycleActors(deps: ActorDeps) {
     return result
   })
 
-  const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, signal }) => {
+  const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, signal, system }) => {
+    const { http, store, clock } = depsOf(system)
     const { request } = input
     const response = await api.verifyFactor(
       http,
@@ -77,8 +81,10 @@ export function createLifecycleActors(deps: ActorDeps) {
    * One refresher per storage key: take the lock, re-read storage, and adopt a session another client
    * already rotated instead of spending the (single-use) refresh token a second time.
    */
-  const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, signal }) =>
-    coordinator.withLock(
+  const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, signal, system }) => {
+    const deps = depsOf(system)
+    const { http, store, coordinator, clock } = deps
+    return coordinator.withLock(
       async () => {
         const { session: stored } = await store.read()
         if (signal.aborted) throw abortedError(signal)
@@ -94,13 +100,13 @@ export function createLifecycleActors(deps: ActorDeps) {
         return { outcome: 'refreshed' as const, session }
       },
       { timeoutMs: deps.lockTimeoutMs, signal },
-    ),
-  )
+    )
+  })
 
-  const signOut = fromPromise<SignOutOutput, SignOutInput>(async ({ input, signal }) => {
+  const signOut = fromPromise<SignOutOutput, SignOutInput>(async ({ input, signal, system }) => {
     if (input.accessToken === null) return { error: null }
     try {
-      await api.logout(http, input.accessToken, input.scope, { signal })
+      await api.logout(depsOf(system).http, input.accessToken, input.scope, { signal })
       return { error: null }
     } catch (error) {
       if (alreadySignedOut(error)) return { error: null }

@@ -11,7 +11,7 @@ import { AuthError, AuthInvalidCredentialsError, AuthSessionMissingError } from 
 import { createHttp, type Http } from '../http/index.js'
 import { createSessionStore, defaultStorage, defaultStorageKey, memoryStorage, type SessionStore } from '../storage/index.js'
 import type { Session } from '../types.js'
-import { createLifecycleActors } from './actors.js'
+import { type ActorDeps, createLifecycleActors } from './actors.js'
 import { type Clock, systemClock } from './clock.js'
 import { type AuthClientOptions, DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REFRESH_MARGIN_MS } from './options.js'
 import { redactingInspector } from './redact.js'
@@ -24,6 +24,35 @@ const BLOCKS_SIGN_IN: ReadonlySet<AuthStatus> = new Set(['initializing', 'refres
 
 type Command = Extract<LifecycleEvent, { requestId?: string }>
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** Each running client's I/O, found by the actor system its chart runs in. */
+const depsBySystem = new WeakMap<object, ActorDeps>()
+
+function depsOf(system: object): ActorDeps {
+  const deps = depsBySystem.get(system)
+  if (deps === undefined) throw new Error('auth client dependencies missing for this actor system')
+  return deps
+}
+
+let providedMachine: LifecycleMachine | undefined
+
+/**
+ * The chart with its I/O provided, built once on first use and shared: `provide` copies every state node,
+ * which per client cost ~35 KB of heap (two thirds of an idle client).
+ */
+function machineWithIo(): LifecycleMachine {
+  providedMachine ??= lifecycleMachine.provide({
+    actors: createLifecycleActors(depsOf),
+    actions: {
+      forgetStoredSession: ({ system }) => void depsOf(system).store.remove(),
+      persistSession: ({ context, system }) => {
+        const { store } = depsOf(system)
+        void (context.session ? store.write(context.session) : store.remove())
+      },
+    },
+  })
+  return providedMachine
+}
 
 export class ClientCore {
   readonly http: Http
@@ -48,32 +77,25 @@ export class ClientCore {
     this.store = createSessionStore(storage, key, { timeoutMs: options.storageTimeoutMs })
     this.coordinator = createCoordinator(storage, key)
 
-    const store = this.store
-    const machine = lifecycleMachine.provide({
-      actors: createLifecycleActors({
-        http: this.http,
-        store,
-        coordinator: this.coordinator,
-        clock: this.clock,
-        refreshMarginMs: this.refreshMarginMs,
-        lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-      }),
-      actions: {
-        forgetStoredSession: () => void store.remove(),
-        persistSession: ({ context }) => void (context.session ? store.write(context.session) : store.remove()),
-      },
-    })
     const inspect = options.inspect
       ? options.redactInspection === false
         ? options.inspect
         : redactingInspector(options.inspect)
       : undefined
-    this.actor = createActor(machine, {
+    this.actor = createActor(machineWithIo(), {
       input: { autoRefreshToken: options.autoRefreshToken ?? true, refreshMarginMs: this.refreshMarginMs, clock: this.clock },
       clock: { setTimeout: (fn, ms) => this.clock.setTimeout(fn, ms), clearTimeout: (handle) => this.clock.clearTimeout(handle) },
       ...(inspect ? { inspect } : {}),
     })
 
+    depsBySystem.set(this.actor.system, {
+      http: this.http,
+      store: this.store,
+      coordinator: this.coordinator,
+      clock: this.clock,
+      refreshMarginMs: this.refreshMarginMs,
+      lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    })
     this.ready = waitFor(this.actor, (snapshot) => SETTLED_STATUSES.has(statusOf(snapshot)) || snapshot.status !== 'active').then(
       () => undefined,
       () => undefined,

@@ -4,10 +4,17 @@
  * first emission). Checked with Svelte's own store helpers, not a re-implementation of the contract.
  */
 import { firstValueFrom } from 'rxjs'
-import { derived, get } from 'svelte/store'
+import { derived, get, type Readable } from 'svelte/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { memoryStorage } from '../../src/index.js'
+import { memoryStorage, type AuthState, type User } from '../../src/index.js'
 import { openTarget, PASSWORD, uniqueEmail, type Target } from '../support/target.js'
+
+/**
+ * Svelte's runtime accepts any `subscribe` that calls back synchronously and returns an unsubscribe
+ * function or an `{ unsubscribe }` object (RxJS's Subscription); its `Readable` type only names the
+ * function form, hence the cast. What runs below is Svelte's own code.
+ */
+const asStore = <T>(observable: { subscribe: unknown }): Readable<T> => observable as unknown as Readable<T>
 
 let target: Target
 beforeAll(async () => {
@@ -18,8 +25,8 @@ afterAll(() => target.close())
 describe('Svelte stores', () => {
   it('state$ works as a store: get() reads the current status, derived() follows changes', async () => {
     const auth = target.client({ storage: memoryStorage() })
-    expect(get(auth.state$).status).toBe('initializing')
-    const email = derived(auth.user$, (user) => user?.email ?? null)
+    expect(get(asStore<AuthState>(auth.state$)).status).toBe('initializing')
+    const email = derived(asStore<User | null>(auth.user$), (user) => user?.email ?? null)
     const seen: Array<string | null> = []
     const unsubscribe = email.subscribe((value) => seen.push(value))
     expect(seen).toEqual([null]) // synchronously, before any change
@@ -27,7 +34,7 @@ describe('Svelte stores', () => {
     const address = uniqueEmail('svelte')
     await target.admin.createUser({ email: address, password: PASSWORD, email_confirm: true })
     await auth.signInWithPassword({ email: address, password: PASSWORD })
-    expect(get(auth.state$).status).toBe('authenticated')
+    expect(get(asStore<AuthState>(auth.state$)).status).toBe('authenticated')
     expect(seen).toEqual([null, address])
     unsubscribe()
   })
@@ -37,7 +44,8 @@ describe('synchronous first value (Angular toSignal requireSync)', () => {
   it.each(['state$', 'session$', 'user$'] as const)('%s emits during subscribe', async (name) => {
     const auth = target.client({ storage: memoryStorage() })
     let emitted = false
-    const subscription = auth[name].subscribe(() => (emitted = true))
+    const stream: { subscribe(next: () => void): { unsubscribe(): void } } = auth[name]
+    const subscription = stream.subscribe(() => (emitted = true))
     expect(emitted).toBe(true)
     subscription.unsubscribe()
     await firstValueFrom(auth.state$)

@@ -1,0 +1,110 @@
+/**
+ * The three contenders, configured alike: this client (the built package, as users import it),
+ * `@supabase/auth-js`, and the bare-fetch floor. Same URL, same API key, a Map storage each, session
+ * persisted, no auto-refresh timers (they would only add noise to CPU figures).
+ * @module
+ */
+import type { GoTrueClient as AuthJsClient } from '@supabase/auth-js'
+import type * as Ours from '../src/index.js'
+import { EMAIL, PASSWORD } from './server/bodies.js'
+
+export type Kind = 'ours' | 'authjs' | 'floor'
+
+/** The package's own name: resolves through its `exports` to `dist/`, i.e. what an app would load. */
+const OURS_ENTRY = 'supabase-auth-machine'
+const AUTH_JS_ENTRY = '@supabase/auth-js'
+
+export const loadOurs = (): Promise<typeof Ours> => import(OURS_ENTRY) as Promise<typeof Ours>
+export const loadAuthJs = (): Promise<typeof import('@supabase/auth-js')> => import(AUTH_JS_ENTRY) as Promise<typeof import('@supabase/auth-js')>
+
+export interface MapStorage {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
+/** The same synchronous Map storage for both clients. */
+export function mapStorage(initial?: Record<string, string>): MapStorage {
+  const entries = new Map<string, string>(initial ? Object.entries(initial) : [])
+  return {
+    getItem: (key) => entries.get(key) ?? null,
+    setItem: (key, value) => void entries.set(key, value),
+    removeItem: (key) => void entries.delete(key),
+  }
+}
+
+export interface ClientConfig {
+  url: string
+  anonKey: string
+  storage: MapStorage
+  storageKey: string
+  autoRefreshToken?: boolean
+}
+
+export function makeOurs(lib: typeof Ours, c: ClientConfig): Ours.AuthClient {
+  return lib.createAuthClient({
+    url: c.url,
+    apiKey: c.anonKey,
+    storage: c.storage,
+    storageKey: c.storageKey,
+    persistSession: true,
+    autoRefreshToken: c.autoRefreshToken ?? false,
+  })
+}
+
+export function makeAuthJs(lib: typeof import('@supabase/auth-js'), c: ClientConfig): AuthJsClient {
+  return new lib.AuthClient({
+    url: c.url,
+    headers: { apikey: c.anonKey, Authorization: `Bearer ${c.anonKey}` },
+    storage: c.storage,
+    storageKey: c.storageKey,
+    persistSession: true,
+    autoRefreshToken: c.autoRefreshToken ?? false,
+  })
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`lifecycle round failed: ${what}`)
+}
+
+/** Sign in with a password, getUser, 10 × getSession, a refresh, sign out. */
+export async function roundOurs(client: Ours.AuthClient): Promise<void> {
+  const signIn = await client.signInWithPassword({ email: EMAIL, password: PASSWORD })
+  check(signIn.session !== null, 'ours sign-in')
+  check((await client.getUser()).user.id !== '', 'ours getUser')
+  for (let i = 0; i < 10; i++) check((await client.getSession()).session !== null, 'ours getSession')
+  check((await client.refreshSession()).session !== null, 'ours refresh')
+  check((await client.signOut()).error === null, 'ours sign-out')
+}
+
+export async function roundAuthJs(client: AuthJsClient): Promise<void> {
+  const signIn = await client.signInWithPassword({ email: EMAIL, password: PASSWORD })
+  check(signIn.error === null && signIn.data.session !== null, 'auth-js sign-in')
+  check((await client.getUser()).error === null, 'auth-js getUser')
+  for (let i = 0; i < 10; i++) check((await client.getSession()).data.session !== null, 'auth-js getSession')
+  check((await client.refreshSession()).error === null, 'auth-js refresh')
+  check((await client.signOut()).error === null, 'auth-js sign-out')
+}
+
+/**
+ * The floor: the same four HTTP exchanges with bare `fetch` and `JSON.parse`, nothing else (the ten
+ * `getSession` calls need no request). A client cannot do this work for less.
+ */
+export function makeFloor(url: string, anonKey: string): () => Promise<void> {
+  const base = { apikey: anonKey, Authorization: `Bearer ${anonKey}` }
+  const json = { ...base, 'Content-Type': 'application/json;charset=UTF-8' }
+  return async () => {
+    const token = JSON.parse(
+      await (await fetch(`${url}/token?grant_type=password`, { method: 'POST', headers: json, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) })).text(),
+    ) as { access_token: string; refresh_token: string }
+    const bearer = { ...base, Authorization: `Bearer ${token.access_token}` }
+    const user = JSON.parse(await (await fetch(`${url}/user`, { headers: bearer })).text()) as { id: string }
+    check(user.id !== '', 'floor user')
+    const refreshed = JSON.parse(
+      await (await fetch(`${url}/token?grant_type=refresh_token`, { method: 'POST', headers: json, body: JSON.stringify({ refresh_token: token.refresh_token }) })).text(),
+    ) as { access_token: string }
+    const logout = await fetch(`${url}/logout?scope=global`, { method: 'POST', headers: { ...base, Authorization: `Bearer ${refreshed.access_token}` } })
+    await logout.text()
+    check(logout.status === 204, 'floor logout')
+  }
+}
