@@ -140,10 +140,13 @@ export class ClientCore {
   /** Sends a command and waits for the chart's reply; rejects at once when the current status does not take it. */
   async command<T>(event: DistributiveOmit<Command, 'requestId'>, what: string): Promise<T> {
     this.assertLive()
-    await this.ready
-    this.assertLive()
-    // A sign-in may replace a sign-in in flight, but waits for a refresh or sign-out to finish first.
-    if (event.type === 'SIGN_IN' ? BLOCKS_SIGN_IN.has(this.status) : event.type !== 'SIGN_OUT') await this.settled()
+    // A refresh already in flight (even the one restoring the session) is joined, not waited out and repeated.
+    const joinsRefresh = event.type === 'REFRESH' && this.status === 'refreshing'
+    if (!joinsRefresh) {
+      await this.ready
+      this.assertLive()
+      if (this.#mustWaitBefore(event.type)) await this.settled()
+    }
     const requestId = this.#replies.newId()
     const reply = this.#replies.wait<T>(requestId)
     this.actor.send({ ...event, requestId } as LifecycleEvent)
@@ -155,6 +158,18 @@ export class ClientCore {
       this.#replies.reject([requestId], refused)
     }
     return reply
+  }
+
+  /**
+   * A sign-out goes at once (it wins over anything in flight); a sign-in may replace a sign-in in flight but
+   * waits for a refresh or sign-out; a refresh joins one in flight; the rest wait for a settled status.
+   */
+  #mustWaitBefore(type: Command['type']): boolean {
+    const status = this.status
+    if (type === 'SIGN_OUT') return false
+    if (type === 'SIGN_IN') return BLOCKS_SIGN_IN.has(status)
+    if (type === 'REFRESH') return status !== 'refreshing' && !SETTLED_STATUSES.has(status)
+    return !SETTLED_STATUSES.has(status)
   }
 
   /** Waits until no operation is in flight (bounded), then returns the session it settled on. */

@@ -73,6 +73,22 @@ describe.skipIf(realGotrue)('one refresher per storage key', () => {
   })
 })
 
+describe.skipIf(realGotrue)('an explicit refresh during a refresh in flight', () => {
+  it('joins it: one /token call answers both', async () => {
+    const { storage } = await signedInStorage()
+    const removeFault = target.local!.faults.add({ path: '/token', grantType: 'refresh_token', times: 1, action: { delay: 150 } })
+    const before = target.local!.requests.count({ path: '/token', grantType: 'refresh_token' })
+    const [auth] = clients(1, storage, true) // due at once: restoring goes straight to refreshing
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(auth!.snapshot.status).toBe('refreshing')
+    const { session } = await auth!.refreshSession()
+    expect(session?.refresh_token).toBe(auth!.snapshot.session?.refresh_token)
+    expect(target.local!.requests.count({ path: '/token', grantType: 'refresh_token' }) - before).toBe(1)
+    removeFault()
+    auth!.dispose()
+  })
+})
+
 describe.skipIf(realGotrue)('a sign-out racing a refresh', () => {
   it('stays signed out: the late refresh result is neither applied nor stored', async () => {
     const { storage } = await signedInStorage()

@@ -1,0 +1,145 @@
+/**
+ * Model-based tests generated from the production lifecycle chart (`machines/lifecycle.ts`) with
+ * `xstate/graph`, executed against the real client talking HTTP to the local auth server.
+ *
+ * - The model is a `TestModel` over `lifecycleMachine` itself (see `lifecycle-model.ts`); the paths are its
+ *   shortest paths, its simple paths (bounded and deduplicated by edge coverage, see `plan.ts`) and gap
+ *   paths for what neither takes (self-loops above all).
+ * - Each step is caused by something real (see `executors.ts`) and checked twice: the chart of the real
+ *   client must have processed exactly that event and landed in the model's status, and, when nothing
+ *   else happened since, `auth.snapshot.status` must be that status.
+ * - The last test fails if a status or a (status, event, status) transition of the chart was not covered,
+ *   apart from the few the public client cannot cause (`UNREACHABLE_VIA_CLIENT`, reported as findings).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { toDirectedGraph } from 'xstate/graph'
+import { lifecycleMachine } from '../../machines/lifecycle.js'
+import type { AuthStatus } from '../../machines/lifecycle-types.js'
+import { createAdminClient } from '../../src/admin/index.js'
+import { startAuthServer, type AuthServer } from '../../src/testing/index.js'
+import { executorFor, keepsDeferred, type StepContext } from './executors.js'
+import { ALL_STATUSES, statusOf } from './lifecycle-model.js'
+import { buildPlan, pathFacts, type ModelStep, type PlannedPath } from './plan.js'
+import { Rig, type RigEnv } from './rig.js'
+
+const plan = buildPlan()
+const steps = plan.paths.reduce((sum, p) => sum + p.weight, 0)
+
+const executed = {
+  paths: 0,
+  steps: 0,
+  triples: new Set<string>(),
+  edges: new Set<string>(),
+  statuses: new Set<AuthStatus>(),
+  liveChecks: 0,
+  recordedChecks: 0,
+}
+
+let server: AuthServer
+let env: RigEnv
+
+beforeAll(async () => {
+  // Sign-ups wait for email confirmation, so a sign-up is a sign-in call that returns no session.
+  server = await startAuthServer({ mailerAutoconfirm: false })
+  env = { server, url: server.url, anonKey: server.anonKey, admin: createAdminClient({ url: server.url, serviceRoleKey: server.serviceRoleKey }) }
+})
+
+afterAll(async () => {
+  await server?.close()
+})
+
+type TestEvents = Record<string, (step: ModelStep) => Promise<void>>
+
+async function runPath(path: PlannedPath): Promise<void> {
+  const rig = new Rig(env)
+  let checks = 0
+  const run = async (step: ModelStep): Promise<void> => {
+    const index = path.steps.indexOf(step)
+    const context: StepContext = {
+      rig,
+      steps: path.steps,
+      index,
+      event: step.event,
+      from: index > 0 ? statusOf((path.steps[index - 1] as ModelStep).state) : 'initializing',
+      to: statusOf(step.state),
+      record: async () => {
+        rig.last = await rig.recorder.next(step.event)
+      },
+    }
+    // The previous step already caused this one (two calls in the same tick), or the client took it in
+    // the same tick as the previous one (a sign-out without a session ends at once): only check it.
+    if (rig.followUp === step.event.type) {
+      rig.followUp = undefined
+      return context.record()
+    }
+    if (index > 0 && !rig.recorder.atEnd) return context.record()
+    if (!keepsDeferred(step.event)) rig.releaseDeferred()
+    await executorFor(step.event)(context)
+  }
+  const events: TestEvents = Object.fromEntries(path.steps.map((s) => [s.event.type, run]))
+  const states = Object.fromEntries(
+    ALL_STATUSES.map((status) => [
+      status,
+      () => {
+        checks += 1
+        expect(rig.last?.status, `status after ${rig.last?.type}`).toBe(status)
+        if (rig.recorder.atEnd) {
+          expect(rig.auth.snapshot.status).toBe(status)
+          executed.liveChecks += 1
+        } else {
+          executed.recordedChecks += 1
+        }
+      },
+    ]),
+  )
+  try {
+    await plan.model.testPath(path, { events, states })
+  } finally {
+    rig.dispose()
+  }
+  // Exactly one status check ran per step: the matcher really matches, and only one status at a time.
+  expect(checks).toBe(path.steps.length)
+  const facts = pathFacts(path.steps)
+  facts.triples.forEach((t) => executed.triples.add(t))
+  facts.edges.forEach((e) => executed.edges.add(e))
+  facts.statuses.forEach((s) => executed.statuses.add(s))
+  executed.paths += 1
+  executed.steps += path.weight
+}
+
+describe('lifecycle chart, model-based, against the real client and the local server', () => {
+  it('the model offers every event the chart handles, and nothing it does not', () => {
+    const handled = new Set<string>()
+    const walk = (node: ReturnType<typeof toDirectedGraph>): void => {
+      for (const edge of node.edges) if (edge.label.text) handled.add(edge.label.text)
+      node.children.forEach(walk)
+    }
+    walk(toDirectedGraph(lifecycleMachine))
+    const offered = new Set([...plan.allTriples].map((t) => t.split(' --')[1]?.split('--> ')[0] as string))
+    expect([...offered].sort()).toEqual([...handled].sort())
+    expect(plan.unusedRules, 'every UNREACHABLE_VIA_CLIENT rule still matches a transition of the chart').toEqual([])
+  })
+
+  plan.paths.forEach((path, i) => {
+    it(`#${i + 1} ${path.name}`, () => runPath(path))
+  })
+
+  it('covered every status and every transition the public client can cause', () => {
+    const required = [...plan.allTriples].filter((t) => !plan.unreachableTriples.has(t))
+    const missingTriples = required.filter((t) => !executed.triples.has(t))
+    const missingEdges = [...plan.executableEdges].filter((e) => !executed.edges.has(e))
+    const lines = [
+      `model: ${executed.paths} paths, ${executed.steps} steps (shortest ${plan.counts.shortest}, simple ${plan.counts.simple}, gap ${plan.counts.gap}; ` +
+        `planned ${plan.paths.length} paths, ${steps} steps; simple paths: ${plan.counts.simpleGenerated} generated over statuses, ` +
+        `${plan.counts.simpleReplayed} distinct after replay, ${plan.counts.simple} kept by edge coverage)`,
+      `transitions covered ${required.length - missingTriples.length}/${required.length} ` +
+        `(+${plan.unreachableTriples.size} the public client cannot cause: ${[...plan.unreachableTriples].map(([t, why]) => `${t} [${why}]`).join('; ')}), ` +
+        `statuses ${executed.statuses.size}/${ALL_STATUSES.length}, model edges ${plan.executableEdges.size - missingEdges.length}/${plan.executableEdges.size}`,
+      `state checks: ${executed.liveChecks} on auth.snapshot.status, ${executed.recordedChecks} on the recorded snapshot (the client had moved on in the same tick)`,
+    ]
+    console.log(lines.join('\n'))
+    expect(missingTriples).toEqual([])
+    expect([...ALL_STATUSES].filter((s) => !executed.statuses.has(s))).toEqual([])
+    expect(missingEdges).toEqual([])
+  })
+})
