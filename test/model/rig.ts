@@ -7,7 +7,7 @@ import type { AuthServer } from '../../src/testing/index.js'
 import { ControlledStorage } from './controlled-storage.js'
 import { GatedFetch } from './gated-fetch.js'
 import type { Hold } from './hold.js'
-import { ManualClock } from './manual-clock.js'
+import { ManualClock } from '../support/manual-clock.js'
 import { Recorder, type StepRecord } from './recorder.js'
 import { Users, type Env } from './users.js'
 
