@@ -277,7 +277,6 @@ function sessionOf(output: RefreshOutput): Session {
   return output.session
 }
 
-
 type SessionChangedElsewhere = Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }>
 type UserUpdated = Extract<LifecycleEvent, { type: 'USER_UPDATED' }>
 type SessionRevoked = Extract<LifecycleEvent, { type: 'SESSION_REVOKED' }>
@@ -285,6 +284,10 @@ type SessionRevoked = Extract<LifecycleEvent, { type: 'SESSION_REVOKED' }>
 /**
  * The three signed-in statuses share their transitions; only their name differs. Each keeps one timer
  * (`refreshCheck`) that re-enters the status until the refresh is due.
+ *
+ * `SESSION_CHANGED_ELSEWHERE` is taken here and in `signedOut`, not in the busy statuses, on purpose: a
+ * refresh re-reads storage under the lock (it adopts, or finds the session gone), a sign-in's result
+ * replaces whatever another client did, and a sign-out or restore is about to read or clear storage anyway.
  */
 function signedInStatus(self: 'anonymous' | 'mfaChallenge' | 'authenticated') {
   return {
