@@ -20,6 +20,7 @@ import type { Coordinator } from '../coordination/index.js'
 import { AuthError, isAuthApiError, isAuthError, isAuthSessionMissingError } from '../errors.js'
 import type { Http } from '../http/index.js'
 import type { SessionStore } from '../storage/index.js'
+import type { Session } from '../types.js'
 import { callSignIn, combine } from './sign-in-calls.js'
 import { isExpiringSoon, toSession } from './session.js'
 import type { Clock } from './clock.js'
@@ -35,6 +36,16 @@ export interface ActorDeps {
 
 function abortedError(signal: AbortSignal): AuthError {
   return new AuthError('Operation cancelled', 0, 'aborted', { cause: signal.reason })
+}
+
+/** The later of two sessions: another client's announcement wins over storage when it carries newer tokens. */
+function newestOf(stored: Session, heard: Session | null | undefined): Session {
+  return heard && heard.refresh_token !== stored.refresh_token && heard.expires_at > stored.expires_at ? heard : stored
+}
+
+/** One turn of the event loop (not the injected clock: this is about task order, not time). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => globalThis.setTimeout(resolve, 0))
 }
 
 /** Statuses from `/logout` that mean the session is already gone, which is what signing out wants anyway. */
@@ -89,14 +100,24 @@ export function createLifecycleActors(depsOf: (system: object) => ActorDeps) {
         const { session: stored } = await store.read()
         if (signal.aborted) throw abortedError(signal)
         if (stored === null) return { outcome: 'signedOutElsewhere' as const }
-        const rotatedElsewhere = stored.refresh_token !== input.session.refresh_token
-        if (rotatedElsewhere && !input.force && !isExpiringSoon(stored, clock.now(), deps.refreshMarginMs)) {
-          return { outcome: 'adopted' as const, session: stored }
+        let latest = newestOf(stored, coordinator.lastHeard?.session)
+        if (coordinator.crossContext && latest.refresh_token === input.session.refresh_token) {
+          // Across tabs the previous holder's storage write can trail the lock grant, while its
+          // announcement may already be queued: let that task run before spending the refresh token.
+          await nextTask()
+          latest = newestOf(latest, coordinator.lastHeard?.session)
         }
-        const response = await api.refreshAccessToken(http, stored.refresh_token, { signal })
+        const rotatedElsewhere = latest.refresh_token !== input.session.refresh_token
+        if (rotatedElsewhere && !input.force && !isExpiringSoon(latest, clock.now(), deps.refreshMarginMs)) {
+          return { outcome: 'adopted' as const, session: latest }
+        }
+        const response = await api.refreshAccessToken(http, latest.refresh_token, { signal })
         if (signal.aborted) throw abortedError(signal)
         const session = toSession(response, clock.now())
         await store.write(session)
+        // Announced while the lock is still held, so a client queued on it hears of the new tokens even
+        // when its copy of storage lags behind.
+        coordinator.publish({ type: 'session', event: 'TOKEN_REFRESHED', session })
         return { outcome: 'refreshed' as const, session }
       },
       { timeoutMs: deps.lockTimeoutMs, signal },

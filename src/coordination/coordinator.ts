@@ -23,11 +23,14 @@ export function createCoordinator(storage: object, key: string): Coordinator {
   const waits = new Set<AbortController>()
   let closed = false
   let listenerErrors = 0
+  let lastHeard: SessionMessage | undefined
+  let lastPublished: Omit<SessionMessage, 'from'> | undefined
 
   const member: Member = {
     id,
     deliver(message) {
       if (closed) return
+      lastHeard = message
       for (const listener of [...listeners]) {
         try {
           listener(message)
@@ -69,6 +72,10 @@ export function createCoordinator(storage: object, key: string): Coordinator {
     get listenerErrors() {
       return listenerErrors
     },
+    get lastHeard() {
+      return lastHeard
+    },
+    crossContext: locks !== undefined,
 
     async withLock<T>(fn: (lock: LockInfo) => Promise<T>, options: WithLockOptions): Promise<T> {
       const lease = await acquire(options)
@@ -81,6 +88,9 @@ export function createCoordinator(storage: object, key: string): Coordinator {
 
     publish(message) {
       if (closed) return
+      // The refresher announces inside the lock and the client again once the state is committed: one is enough.
+      if (lastPublished?.event === message.event && lastPublished.session?.refresh_token === message.session?.refresh_token) return
+      lastPublished = message
       broadcast(storage, key, member, { type: 'session', event: message.event, session: message.session, from: id })
     },
 

@@ -1,11 +1,9 @@
 import { unrefTimer } from '../storage/bounded-call.js'
-import type { Lease, LockBackend } from './types.js'
+import { UNHELD_LEASE, type Lease, type LockBackend } from './types.js'
 
 interface Waiter {
   grant(): void
 }
-
-const UNHELD: Lease = { acquired: false, release: () => {} }
 
 /**
  * A first-in-first-out mutex for one JS context. Release hands the lock straight to the next waiter, so
@@ -47,7 +45,7 @@ export class FifoLock implements LockBackend {
       if (Number.isFinite(timeoutMs)) {
         timer = setTimeout(() => {
           leave()
-          resolve(UNHELD)
+          resolve(UNHELD_LEASE)
         }, Math.max(0, timeoutMs))
         unrefTimer(timer)
       }

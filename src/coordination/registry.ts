@@ -21,6 +21,15 @@ interface Bus {
 const locks = new WeakMap<object, Map<string, FifoLock>>()
 const buses = new WeakMap<object, Map<string, Bus>>()
 
+/** The (storage, key) entry of `table`, created on first use. */
+function entry<T>(table: WeakMap<object, Map<string, T>>, storage: object, key: string, create: () => T): T {
+  let byKey = table.get(storage)
+  if (byKey === undefined) table.set(storage, (byKey = new Map()))
+  let value = byKey.get(key)
+  if (value === undefined) byKey.set(key, (value = create()))
+  return value
+}
+
 /** Tags our BroadcastChannel posts, so a context ignores its own posts (the in-process bus delivered them). */
 const contextId = randomId()
 
@@ -29,22 +38,12 @@ const contextId = randomId()
  * closed client must keep excluding the clients created after it.
  */
 export function processLock(storage: object, key: string): FifoLock {
-  let byKey = locks.get(storage)
-  if (byKey === undefined) locks.set(storage, (byKey = new Map()))
-  let lock = byKey.get(key)
-  if (lock === undefined) byKey.set(key, (lock = new FifoLock()))
-  return lock
+  return entry(locks, storage, key, () => new FifoLock())
 }
 
 /** Adds `member` to the bus of (storage, key), opening the cross-tab channel for the first member in a browser. */
 export function join(storage: object, key: string, member: Member): void {
-  let byKey = buses.get(storage)
-  if (byKey === undefined) buses.set(storage, (byKey = new Map()))
-  let bus = byKey.get(key)
-  if (bus === undefined) {
-    bus = { members: new Set(), channel: undefined }
-    byKey.set(key, bus)
-  }
+  const bus = entry(buses, storage, key, (): Bus => ({ members: new Set(), channel: undefined }))
   bus.members.add(member)
   if (bus.channel === undefined) bus.channel = openChannel(key, bus)
 }

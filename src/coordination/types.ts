@@ -28,6 +28,9 @@ export interface Lease {
   release(): void
 }
 
+/** What a wait that timed out resolves with: the caller runs without the lock. */
+export const UNHELD_LEASE: Lease = { acquired: false, release: () => {} }
+
 /** One way to take the refresh lock: the in-process FIFO registry or Web Locks. */
 export interface LockBackend {
   /** Resolves with a lease when granted, with an unheld lease after `timeoutMs`, rejects with `signal.reason` on abort. */
@@ -37,6 +40,13 @@ export interface LockBackend {
 export interface Coordinator {
   /** This instance's id (random). */
   readonly id: string
+  /**
+   * The newest session another client announced, if any. Across tabs, storage written by the lock's
+   * previous holder can reach this tab after the lock does; the announcement is a second, often faster source.
+   */
+  readonly lastHeard: SessionMessage | undefined
+  /** true when other JS contexts (tabs, workers) can share the lock and bus, i.e. Web Locks are in use. */
+  readonly crossContext: boolean
   /** How many times a subscriber threw; such errors are swallowed so delivery to others continues. */
   readonly listenerErrors: number
   /**

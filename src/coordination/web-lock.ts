@@ -1,12 +1,10 @@
 import { unrefTimer } from '../storage/bounded-call.js'
-import type { Lease, LockBackend } from './types.js'
+import { UNHELD_LEASE, type Lease, type LockBackend } from './types.js'
 
 /** The part of the Web Locks `LockManager` this module uses. */
 export interface LockManagerLike {
   request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void> | undefined): Promise<unknown>
 }
-
-const UNHELD: Lease = { acquired: false, release: () => {} }
 
 /** `navigator.locks` when the runtime has Web Locks (browsers), else undefined (Node, most servers). */
 export function findLockManager(): LockManagerLike | undefined {
@@ -64,7 +62,7 @@ export class WebLock implements LockBackend {
           if (!waiting) return
           stopWaiting()
           request.abort()
-          resolve(UNHELD)
+          resolve(UNHELD_LEASE)
         }, Math.max(0, timeoutMs))
         unrefTimer(timer)
       }

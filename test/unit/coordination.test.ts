@@ -262,6 +262,30 @@ describe('withLock (Web Locks)', () => {
 })
 
 describe('publish / subscribe', () => {
+  it('remembers the last session heard from another client, not its own', async () => {
+    const storage = memoryStorage()
+    const sender = coordinator(storage)
+    const peer = coordinator(storage)
+    expect(peer.lastHeard).toBeUndefined()
+    sender.publish({ type: 'session', event: 'TOKEN_REFRESHED', session: session('r2') })
+    await tick()
+    expect(peer.lastHeard?.session?.refresh_token).toBe('r2')
+    expect(sender.lastHeard).toBeUndefined()
+    expect(peer.crossContext).toBe(false)
+  })
+
+  it('does not repeat an announcement it just made', async () => {
+    const storage = memoryStorage()
+    const sender = coordinator(storage)
+    const listener = vi.fn()
+    coordinator(storage).subscribe(listener)
+    sender.publish({ type: 'session', event: 'TOKEN_REFRESHED', session: session('r2') })
+    sender.publish({ type: 'session', event: 'TOKEN_REFRESHED', session: session('r2') })
+    sender.publish({ type: 'session', event: 'TOKEN_REFRESHED', session: session('r3') })
+    await tick()
+    expect(listener.mock.calls.map(([m]) => (m as SessionMessage).session?.refresh_token)).toEqual(['r2', 'r3'])
+  })
+
   it('delivers to other coordinators of the same storage+key, asynchronously, never to itself', async () => {
     const storage = memoryStorage()
     const sender = coordinator(storage)
