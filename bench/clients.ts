@@ -41,6 +41,7 @@ export interface ClientConfig {
   autoRefreshToken?: boolean
 }
 
+/** This client with the shared bench settings. */
 export function makeOurs(lib: typeof Ours, c: ClientConfig): Ours.AuthClient {
   return lib.createAuthClient({
     url: c.url,
@@ -52,6 +53,7 @@ export function makeOurs(lib: typeof Ours, c: ClientConfig): Ours.AuthClient {
   })
 }
 
+/** auth-js with the same settings; it takes the API key as headers. */
 export function makeAuthJs(lib: typeof import('@supabase/auth-js'), c: ClientConfig): AuthJsClient {
   return new lib.AuthClient({
     url: c.url,
@@ -77,6 +79,7 @@ export async function roundOurs(client: Ours.AuthClient): Promise<void> {
   check((await client.signOut()).error === null, 'ours sign-out')
 }
 
+/** The same round through auth-js, which reports failures in `error` instead of rejecting. */
 export async function roundAuthJs(client: AuthJsClient): Promise<void> {
   const signIn = await client.signInWithPassword({ email: EMAIL, password: PASSWORD })
   check(signIn.error === null && signIn.data.session !== null, 'auth-js sign-in')

@@ -17,7 +17,8 @@ const REPEATS = 3
 /** Never contacted: idle clients make no request, signed-in ones restore from storage. */
 const URL = 'http://127.0.0.1:9/auth/v1'
 
-type ClientKind = 'ours' | 'authjs'
+const KINDS = ['ours', 'authjs'] as const
+type ClientKind = (typeof KINDS)[number]
 type State = 'idle' | 'signedIn'
 
 function collect(): number {
@@ -70,12 +71,12 @@ if (process.argv[2] === 'child') {
   for (const state of ['idle', 'signedIn'] as const) {
     const samples: Record<ClientKind, number[]> = { ours: [], authjs: [] }
     for (let r = 0; r < REPEATS; r++) {
-      for (const kind of ['ours', 'authjs'] as const) {
+      for (const kind of KINDS) {
         const { bytes } = await runTsChild<{ bytes: number }>('./memory.ts', ['child', kind, state], ['--expose-gc'])
         samples[kind].push(bytes)
       }
     }
-    for (const kind of ['ours', 'authjs'] as const) results[kind][state] = { ...summarize(samples[kind]), samples: samples[kind] }
+    for (const kind of KINDS) results[kind][state] = { ...summarize(samples[kind]), samples: samples[kind] }
   }
   console.log(JSON.stringify({ instances: INSTANCES, results }))
 }

@@ -18,7 +18,7 @@ export interface BenchResults {
   bundles: { results: BundleResult[] }
 }
 
-export interface Row {
+interface Row {
   metric: string
   ours: string
   authjs: string
@@ -36,7 +36,7 @@ const routes = (c: Counts) =>
     .map(([route, n]) => `${n} ${route}`)
     .join(', ')
 
-export function rows(r: BenchResults): Row[] {
+function rows(r: BenchResults): Row[] {
   const out: Row[] = []
   const { samples, requests } = r.cpu
   const cpu = { ours: summarize(samples.ours.cpuUs), authjs: summarize(samples.authjs.cpuUs), floor: summarize(samples.floor.cpuUs) }
@@ -157,6 +157,7 @@ function sortKeys(c: Counts): Counts {
   return Object.fromEntries(Object.entries(c).sort(([a], [b]) => a.localeCompare(b)))
 }
 
+/** The Markdown of `bench/RESULTS.md` for one run's results. */
 export function renderReport(r: BenchResults): string {
   const table = rows(r)
   const cell = (s: string) => s.replaceAll('|', '\\|')

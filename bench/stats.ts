@@ -10,6 +10,7 @@ export interface Summary {
   n: number
 }
 
+/** Median, min and max of `values` (NaN for an empty list). */
 export function summarize(values: readonly number[]): Summary {
   if (values.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 }
   const sorted = [...values].sort((a, b) => a - b)

@@ -39,43 +39,56 @@ async function dueSession(): Promise<string> {
   return JSON.stringify({ ...body, expires_at: Math.floor(Date.now() / 1000) + SECONDS_LEFT })
 }
 
+/** One client of either kind, as the storm drives it. */
+interface StormClient {
+  ready(): Promise<unknown>
+  /** One `getSession()`: `null` when it answered a session, else what went wrong. */
+  getSession(): Promise<string | null>
+  dispose(): void
+}
+
+type StormConfig = Parameters<typeof makeOurs>[1]
+
+function stormClient(kind: StormResult['kind'], config: StormConfig): StormClient {
+  if (kind === 'ours') {
+    const client = makeOurs(ours, config)
+    return {
+      ready: () => client.ready,
+      getSession: async () => ((await client.getSession()).session ? null : 'no session'),
+      dispose: () => client.dispose(),
+    }
+  }
+  const client = makeAuthJs(authJs, config)
+  return {
+    ready: () => client.initialize(),
+    getSession: async () => {
+      const { data, error } = await client.getSession()
+      if (data.session && !error) return null
+      return error ? `${error.name}: ${error.message}` : 'no session'
+    },
+    dispose: () => void client.stopAutoRefresh(),
+  }
+}
+
 async function storm(kind: StormResult['kind'], k: number): Promise<StormResult> {
   const storage = mapStorage({ [STORAGE_KEY]: await dueSession() })
   const config = { url: server.url, anonKey: server.anonKey, storage, storageKey: STORAGE_KEY }
   const errors = new Set<string>()
   let answered = 0
-  let calls: Array<Promise<void>>
-  let dispose: () => void
-  if (kind === 'ours') {
-    const clients = Array.from({ length: k }, () => makeOurs(ours, config))
-    await Promise.all(clients.map((c) => c.ready))
-    await server.reset()
-    calls = clients.flatMap((c) =>
-      Array.from({ length: CALLS_PER_CLIENT }, () =>
-        c.getSession().then(
-          ({ session }) => void (session ? (answered += 1) : errors.add('no session')),
-          (error: unknown) => void errors.add(error instanceof Error ? `${error.name}: ${error.message}` : 'non-error'),
-        ),
+  const clients = Array.from({ length: k }, () => stormClient(kind, config))
+  await Promise.all(clients.map((c) => c.ready()))
+  await server.reset()
+  const calls = clients.flatMap((c) =>
+    Array.from({ length: CALLS_PER_CLIENT }, () =>
+      c.getSession().then(
+        (problem) => void (problem === null ? (answered += 1) : errors.add(problem)),
+        (error: unknown) => void errors.add(error instanceof Error ? `${error.name}: ${error.message}` : 'non-error'),
       ),
-    )
-    dispose = () => clients.forEach((c) => c.dispose())
-  } else {
-    const clients = Array.from({ length: k }, () => makeAuthJs(authJs, config))
-    await Promise.all(clients.map((c) => c.initialize()))
-    await server.reset()
-    calls = clients.flatMap((c) =>
-      Array.from({ length: CALLS_PER_CLIENT }, () =>
-        c.getSession().then(
-          ({ data, error }) => void (data.session && !error ? (answered += 1) : errors.add(error ? `${error.name}: ${error.message}` : 'no session')),
-          (error: unknown) => void errors.add(error instanceof Error ? `${error.name}: ${error.message}` : 'non-error'),
-        ),
-      ),
-    )
-    dispose = () => clients.forEach((c) => void c.stopAutoRefresh())
-  }
+    ),
+  )
   await Promise.all(calls)
   const counts = await server.stats()
-  dispose()
+  for (const c of clients) c.dispose()
   return {
     kind,
     k,

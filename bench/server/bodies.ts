@@ -4,8 +4,8 @@
  * @module
  */
 import { SignJWT } from 'jose'
+import { DEFAULT_JWT_SECRET } from '../../src/testing/options.js'
 
-export const ANON_KEY_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
 export const EMAIL = 'bench@example.com'
 export const PASSWORD = 'bench-password'
 export const STORAGE_KEY = 'sb-bench-auth-token'
@@ -30,9 +30,10 @@ function sign(claims: Record<string, unknown>, expiresInSeconds: number): Promis
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(now)
     .setExpirationTime(now + expiresInSeconds)
-    .sign(new TextEncoder().encode(ANON_KEY_SECRET))
+    .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
 }
 
+/** Builds the precomputed answers; called once per process. */
 export async function buildBodies(): Promise<Bodies> {
   const created = '2025-01-01T00:00:00.000000Z'
   const user = {

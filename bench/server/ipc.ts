@@ -6,7 +6,18 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
+/** Requests per route, keyed by {@link routeName}. */
 export type Counts = Record<string, number>
+
+/**
+ * The key a request is counted under; `/token` grants are told apart.
+ *
+ * @example
+ * routeName('POST', '/token', 'refresh_token')   // 'POST /token?grant_type=refresh_token'
+ */
+export function routeName(method: string | undefined, path: string, grantType: string | null | undefined): string {
+  return `${method} ${path}${grantType ? `?grant_type=${grantType}` : ''}`
+}
 
 interface Ready {
   type: 'ready'

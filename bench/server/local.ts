@@ -4,7 +4,7 @@
  * @module
  */
 import { startAuthServer } from '../../src/testing/index.js'
-import { serveStats, type Counts } from './ipc.js'
+import { routeName, serveStats, type Counts } from './ipc.js'
 
 const server = await startAuthServer()
 const counts: Counts = {}
@@ -14,7 +14,7 @@ let seen = 0
 function refresh(): void {
   const all = server.requests.all()
   for (const entry of all.slice(seen)) {
-    const name = `${entry.method} ${entry.path}${entry.grantType ? `?grant_type=${entry.grantType}` : ''}`
+    const name = routeName(entry.method, entry.path, entry.grantType)
     counts[name] = (counts[name] ?? 0) + 1
   }
   seen = all.length

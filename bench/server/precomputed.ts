@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { buildBodies } from './bodies.js'
-import { serveStats, type Counts } from './ipc.js'
+import { routeName, serveStats, type Counts } from './ipc.js'
 
 const bodies = await buildBodies()
 const counts: Counts = {}
@@ -17,7 +17,7 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://x')
   const route = url.pathname.replace(/^\/auth\/v1/, '')
   const grant = url.searchParams.get('grant_type')
-  const name = `${req.method} ${route}${grant ? `?grant_type=${grant}` : ''}`
+  const name = routeName(req.method, route, grant)
   counts[name] = (counts[name] ?? 0) + 1
   if (req.method === 'POST' && route === '/token' && grant === 'password') return void res.writeHead(200, JSON_HEADERS).end(bodies.passwordGrant)
   if (req.method === 'POST' && route === '/token' && grant === 'refresh_token') return void res.writeHead(200, JSON_HEADERS).end(bodies.refreshGrant)

@@ -5,9 +5,10 @@
  */
 import type { Http } from '../http/client.js'
 import { AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
+import { isRecord } from '../http/json.js'
 import type { CallOptions, Factor, SignOutScope, User } from '../types.js'
 import { logout } from './logout.js'
-import { isRecord, parseFactors, parseUser, parseUsers } from './session-response.js'
+import { malformedResponse, parseFactors, parseUser, parseUsers } from './session-response.js'
 import { optionalObject, optionalString, pathSegment, requireOneOf, requireString, requireUuid } from './validate.js'
 
 export interface AdminUserAttributes {
@@ -103,7 +104,7 @@ function parseLinkHeader(value: string | null): { next: number | null; last: num
 export async function listUsers(http: Http, p: PageParams = {}, options?: CallOptions): Promise<UserPage> {
   const query = { page: positiveInt(p.page, 'page'), per_page: positiveInt(p.perPage, 'perPage') }
   const { data, headers } = await http.request<unknown>('GET', 'admin/users', { ...options, query })
-  if (!isRecord(data)) throw new AuthInvalidTokenResponseError('User list response is malformed', 500)
+  if (!isRecord(data)) throw malformedResponse('User list')
   const total = Number.parseInt(headers.get('x-total-count') ?? '', 10)
   const { next, last } = parseLinkHeader(headers.get('link'))
   return {
@@ -191,7 +192,7 @@ export async function generateLink(http: Http, p: GenerateLinkParams, options?: 
   if (redirectTo !== undefined) body['redirect_to'] = redirectTo
 
   const { data: res } = await http.request<unknown>('POST', 'admin/generate_link', { ...options, body, redirectTo })
-  if (!isRecord(res)) throw new AuthInvalidTokenResponseError('Generate link response is malformed', 500)
+  if (!isRecord(res)) throw malformedResponse('Generate link')
   const { action_link, email_otp, hashed_token, redirect_to, verification_type, ...user } = res
   if (typeof action_link !== 'string' || typeof hashed_token !== 'string') {
     throw new AuthInvalidTokenResponseError('Generate link response has no link', 500)
@@ -246,7 +247,7 @@ export async function deleteFactor(http: Http, userId: string, factorId: string,
   const uid = requireUuid(userId, 'userId')
   const fid = requireUuid(factorId, 'factorId')
   const { data } = await http.request<unknown>('DELETE', `admin/users/${pathSegment(uid)}/factors/${pathSegment(fid)}`, options)
-  if (!isRecord(data) || typeof data['id'] !== 'string') throw new AuthInvalidTokenResponseError('Delete factor response is malformed', 500)
+  if (!isRecord(data) || typeof data['id'] !== 'string') throw malformedResponse('Delete factor')
   return { ...data, id: data['id'] }
 }
 

@@ -4,10 +4,10 @@
  * @module
  */
 import type { Http } from '../http/client.js'
-import { AuthInvalidTokenResponseError } from '../errors.js'
+import { isRecord } from '../http/json.js'
 import type { CallOptions, TokenResponse } from '../types.js'
-import { isRecord, parseTokenResponse } from './session-response.js'
-import { optionalString, pathSegment, requireOneOf, requireString, requireUuid } from './validate.js'
+import { malformedResponse, parseTokenResponse } from './session-response.js'
+import { optionalString, pathSegment, PHONE_CHANNELS, requireOneOf, requireString, requireUuid } from './validate.js'
 
 /** auth-js hands out the QR code as a data URI; GoTrue sends raw SVG markup. */
 const QR_CODE_PREFIX = 'data:image/svg+xml;utf-8,'
@@ -44,10 +44,6 @@ export interface UnenrollResponse {
   id: string
 }
 
-function malformed(what: string): AuthInvalidTokenResponseError {
-  return new AuthInvalidTokenResponseError(`${what} response is malformed`, 500)
-}
-
 function str(value: unknown): value is string {
   return typeof value === 'string'
 }
@@ -71,18 +67,18 @@ export async function enrollFactor(http: Http, jwt: string, p: EnrollParams, opt
       : { factor_type: factorType, friendly_name, issuer: optionalString(p.factorType === 'totp' ? p.issuer : undefined, 'issuer') }
   const { data } = await http.request<unknown>('POST', 'factors', { ...options, jwt: token, body })
 
-  if (!isRecord(data) || !str(data['id']) || data['id'].length === 0) throw malformed('Enroll')
+  if (!isRecord(data) || !str(data['id']) || data['id'].length === 0) throw malformedResponse('Enroll')
   const friendlyName = str(data['friendly_name']) ? data['friendly_name'] : ''
   if (data['type'] === 'totp') {
     const totp = data['totp']
-    if (!isRecord(totp) || !str(totp['qr_code']) || !str(totp['secret']) || !str(totp['uri'])) throw malformed('Enroll')
+    if (!isRecord(totp) || !str(totp['qr_code']) || !str(totp['secret']) || !str(totp['uri'])) throw malformedResponse('Enroll')
     const qr = totp['qr_code'].startsWith('data:') ? totp['qr_code'] : `${QR_CODE_PREFIX}${totp['qr_code']}`
     return { id: data['id'], type: 'totp', friendly_name: friendlyName, totp: { qr_code: qr, secret: totp['secret'], uri: totp['uri'] } }
   }
   if (data['type'] === 'phone' && str(data['phone'])) {
     return { id: data['id'], type: 'phone', friendly_name: friendlyName, phone: data['phone'] }
   }
-  throw malformed('Enroll')
+  throw malformedResponse('Enroll')
 }
 
 /**
@@ -102,10 +98,10 @@ export async function challengeFactor(
 ): Promise<ChallengeResponse> {
   const token = requireString(jwt, 'jwt')
   const factorId = requireUuid(p.factorId, 'factorId')
-  const body = p.channel === undefined ? {} : { channel: requireOneOf(p.channel, ['sms', 'whatsapp'] as const, 'channel') }
+  const body = p.channel === undefined ? {} : { channel: requireOneOf(p.channel, PHONE_CHANNELS, 'channel') }
   const { data } = await http.request<unknown>('POST', `factors/${pathSegment(factorId)}/challenge`, { ...options, jwt: token, body })
   if (!isRecord(data) || !str(data['id']) || !str(data['type']) || typeof data['expires_at'] !== 'number') {
-    throw malformed('Challenge')
+    throw malformedResponse('Challenge')
   }
   return { id: data['id'], type: data['type'], expires_at: data['expires_at'] }
 }
@@ -148,6 +144,6 @@ export async function unenrollFactor(
   const token = requireString(jwt, 'jwt')
   const factorId = requireUuid(p.factorId, 'factorId')
   const { data } = await http.request<unknown>('DELETE', `factors/${pathSegment(factorId)}`, { ...options, jwt: token })
-  if (!isRecord(data) || !str(data['id'])) throw malformed('Unenroll')
+  if (!isRecord(data) || !str(data['id'])) throw malformedResponse('Unenroll')
   return { id: data['id'] }
 }

@@ -5,10 +5,10 @@
  */
 import type { Http } from '../http/client.js'
 import { AuthInvalidCredentialsError } from '../errors.js'
+import { isRecord } from '../http/json.js'
 import type { CallOptions } from '../types.js'
 import { pkceBody, type PkceParams } from './pkce-params.js'
-import { isRecord } from './session-response.js'
-import { captchaMeta, optionalObject, optionalString, requireContact, requireOneOf, requireString } from './validate.js'
+import { captchaMeta, optionalObject, optionalString, phoneChannel, requireContact, requireOneOf, requireString } from './validate.js'
 
 export interface SendOtpParams extends PkceParams {
   email?: string
@@ -57,7 +57,7 @@ export async function sendOtp(http: Http, p: SendOtpParams, options?: CallOption
       : {
           phone: contact.phone,
           ...common,
-          channel: p.channel === undefined ? 'sms' : requireOneOf(p.channel, ['sms', 'whatsapp'], 'channel'),
+          channel: phoneChannel(p.channel),
         }
   const redirectTo = contact.kind === 'email' ? optionalString(p.redirectTo, 'redirectTo') : undefined
   const { data } = await http.request<unknown>('POST', 'otp', { ...options, body, redirectTo })

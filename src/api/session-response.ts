@@ -5,11 +5,21 @@
  * @module
  */
 import { AuthInvalidTokenResponseError } from '../errors.js'
+import { isRecord } from '../http/json.js'
 import type { Factor, TokenResponse, User, WeakPassword } from '../types.js'
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+/**
+ * The error for a 2xx body that is not the shape `what` promises; names the endpoint, never the body.
+ *
+ * @example
+ * if (!isRecord(data)) throw malformedResponse('Settings')   // "Settings response is malformed"
+ */
+export function malformedResponse(what: string): AuthInvalidTokenResponseError {
+  return new AuthInvalidTokenResponseError(`${what} response is malformed`, 500)
 }
+
+/** A body that carried a session, or only a user (confirmation still pending). */
+export type SessionOrUser = { kind: 'session'; response: TokenResponse } | { kind: 'user'; user: User }
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0
@@ -45,6 +55,7 @@ export function parseUsers(body: unknown): User[] {
   return body.map(parseUser)
 }
 
+/** Checks a factor list (each entry an object with a string `id`); any bad entry rejects the whole list. */
 export function parseFactors(body: unknown): Factor[] {
   if (!Array.isArray(body) || !body.every((f) => isRecord(f) && isNonEmptyString(f['id']))) {
     throw new AuthInvalidTokenResponseError('Factor list missing or malformed in response', 500)
@@ -108,9 +119,7 @@ export function parseTokenResponse(body: unknown): TokenResponse {
 }
 
 /** Session if the body carries one (strictly validated), otherwise the user it carries (`data.user ?? data`). */
-export function parseSessionOrUser(
-  body: unknown,
-): { kind: 'session'; response: TokenResponse } | { kind: 'user'; user: User } {
+export function parseSessionOrUser(body: unknown): SessionOrUser {
   if (isRecord(body) && 'access_token' in body) return { kind: 'session', response: parseTokenResponse(body) }
   const user = isRecord(body) && isRecord(body['user']) ? body['user'] : body
   return { kind: 'user', user: parseUser(user) }

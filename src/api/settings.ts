@@ -3,9 +3,9 @@
  * @module
  */
 import type { Http } from '../http/client.js'
-import { AuthInvalidTokenResponseError } from '../errors.js'
+import { isRecord } from '../http/json.js'
 import type { CallOptions } from '../types.js'
-import { isRecord } from './session-response.js'
+import { malformedResponse } from './session-response.js'
 
 export interface Settings {
   /** Which sign-in providers are enabled (`email`, `phone`, `anonymous_users`, `google`, ...). */
@@ -34,7 +34,7 @@ export interface Health {
  */
 export async function getSettings(http: Http, options?: CallOptions): Promise<Settings> {
   const { data } = await http.request<unknown>('GET', 'settings', options)
-  if (!isRecord(data) || !isRecord(data['external'])) throw new AuthInvalidTokenResponseError('Settings response is malformed', 500)
+  if (!isRecord(data) || !isRecord(data['external'])) throw malformedResponse('Settings')
   return data as Settings
 }
 
@@ -46,6 +46,6 @@ export async function getSettings(http: Http, options?: CallOptions): Promise<Se
  */
 export async function getHealth(http: Http, options?: CallOptions): Promise<Health> {
   const { data } = await http.request<unknown>('GET', 'health', options)
-  if (!isRecord(data)) throw new AuthInvalidTokenResponseError('Health response is malformed', 500)
+  if (!isRecord(data)) throw malformedResponse('Health')
   return data as Health
 }

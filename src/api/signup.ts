@@ -3,10 +3,10 @@
  * @module
  */
 import type { Http } from '../http/client.js'
-import type { CallOptions, TokenResponse, User } from '../types.js'
+import type { CallOptions, TokenResponse } from '../types.js'
 import { pkceBody, type PkceParams } from './pkce-params.js'
-import { parseSessionOrUser, parseTokenResponse } from './session-response.js'
-import { captchaMeta, optionalObject, optionalString, requireContact, requireOneOf, requireString } from './validate.js'
+import { parseSessionOrUser, parseTokenResponse, type SessionOrUser } from './session-response.js'
+import { captchaMeta, optionalObject, optionalString, phoneChannel, requireContact, requireString } from './validate.js'
 
 export interface SignUpParams extends PkceParams {
   email?: string
@@ -20,7 +20,7 @@ export interface SignUpParams extends PkceParams {
   redirectTo?: string
 }
 
-export type SignUpResult = { kind: 'session'; response: TokenResponse } | { kind: 'user'; user: User }
+export type SignUpResult = SessionOrUser
 
 /**
  * Creates a user. With autoconfirm on the server answers a session; otherwise the unconfirmed user and a
@@ -44,7 +44,7 @@ export async function signUp(http: Http, p: SignUpParams, options?: CallOptions)
           phone: contact.phone,
           password,
           data,
-          channel: p.channel === undefined ? 'sms' : requireOneOf(p.channel, ['sms', 'whatsapp'], 'channel'),
+          channel: phoneChannel(p.channel),
           gotrue_meta_security,
         }
   const redirectTo = contact.kind === 'email' ? optionalString(p.redirectTo, 'redirectTo') : undefined

@@ -6,7 +6,7 @@
 import type { Http } from '../http/client.js'
 import type { CallOptions, TokenResponse } from '../types.js'
 import { parseTokenResponse } from './session-response.js'
-import { captchaMeta, requireContact, requireString } from './validate.js'
+import { captchaMeta, contactField, requireContact, requireString } from './validate.js'
 
 export interface PasswordGrantParams {
   email?: string
@@ -28,7 +28,7 @@ export async function signInWithPassword(http: Http, p: PasswordGrantParams, opt
   const contact = requireContact(p)
   const password = requireString(p.password, 'password')
   const body = {
-    ...(contact.kind === 'email' ? { email: contact.email } : { phone: contact.phone }),
+    ...contactField(contact),
     password,
     gotrue_meta_security: captchaMeta(p.captchaToken),
   }

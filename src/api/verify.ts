@@ -4,9 +4,10 @@
  */
 import type { Http } from '../http/client.js'
 import { AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
-import type { CallOptions, EmailOtpType, MobileOtpType, TokenResponse, User } from '../types.js'
-import { isRecord, parseSessionOrUser } from './session-response.js'
-import { captchaMeta, optionalString, requireContact, requireOneOf, requireString } from './validate.js'
+import { isRecord } from '../http/json.js'
+import type { CallOptions, EmailOtpType, MobileOtpType } from '../types.js'
+import { parseSessionOrUser, type SessionOrUser } from './session-response.js'
+import { captchaMeta, contactField, optionalString, requireContact, requireOneOf, requireString } from './validate.js'
 
 const OTP_TYPES = ['signup', 'invite', 'magiclink', 'recovery', 'email_change', 'email', 'sms', 'phone_change'] as const
 
@@ -23,8 +24,7 @@ export interface VerifyOtpParams {
 }
 
 export type VerifyResult =
-  | { kind: 'session'; response: TokenResponse }
-  | { kind: 'user'; user: User }
+  | SessionOrUser
   /** First leg of a secure email change: the other address must confirm too. */
   | { kind: 'pending'; message: string }
 
@@ -52,7 +52,7 @@ export async function verifyOtp(http: Http, p: VerifyOtpParams, options?: CallOp
     body = { type, token_hash: requireString(p.token_hash, 'token_hash') }
   } else {
     const contact = requireContact(p)
-    body = { type, token: requireString(p.token, 'token'), ...(contact.kind === 'email' ? { email: contact.email } : { phone: contact.phone }) }
+    body = { type, token: requireString(p.token, 'token'), ...contactField(contact) }
     redirectTo = optionalString(p.redirectTo, 'redirectTo')
   }
   body['gotrue_meta_security'] = captchaMeta(p.captchaToken)

@@ -8,7 +8,8 @@ import ky, { type KyInstance } from 'ky'
 import { AuthError, AuthRetryableFetchError } from '../errors.js'
 import type { CallOptions } from '../types.js'
 import { API_VERSION, API_VERSION_HEADER, CLIENT_INFO, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js'
-import { abortedError, errorFromResponse, networkError, parseJson, redact, timeoutError } from './errors.js'
+import { abortedError, errorFromResponse, networkError, redact, timeoutError } from './errors.js'
+import { parseJson } from './json.js'
 import { followAbort } from './signals.js'
 
 export interface HttpConfig {

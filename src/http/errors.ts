@@ -13,24 +13,11 @@ import {
   type ErrorCode,
 } from '../errors.js'
 import { API_VERSION, API_VERSION_HEADER } from './constants.js'
+import { isRecord, parseJson } from './json.js'
 
 /** Gateway and server statuses after which the same request may succeed (auth-js `NETWORK_ERROR_CODES`). */
 export function isRetryableStatus(status: number): boolean {
   return (status >= 500 && status <= 504) || (status >= 520 && status <= 530)
-}
-
-export type JsonParse = { ok: true; value: unknown } | { ok: false }
-
-export function parseJson(text: string): JsonParse {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown }
-  } catch {
-    return { ok: false }
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -141,10 +128,12 @@ function describeCause(error: unknown): string | undefined {
   return error.message || undefined
 }
 
+/** Our own deadline fired: retryable, because the same request may well succeed next time. */
 export function timeoutError(ms: number): AuthRetryableFetchError {
   return new AuthRetryableFetchError(`Request timed out after ${ms} ms`, 0, 'timeout')
 }
 
+/** The caller's signal fired: deliberate, so not retryable (and not a network error). */
 export function abortedError(): AuthError {
   return new AuthError('Request aborted', 0, 'aborted')
 }

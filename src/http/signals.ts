@@ -27,6 +27,10 @@ export interface CombinedSignal {
   dispose: () => void
 }
 
+/**
+ * One signal that aborts when any of `signals` does; `dispose` detaches the hand-wired listeners when
+ * `AbortSignal.any` is missing. (The transport uses the cheaper {@link followAbort}.)
+ */
 export function combineSignals(signals: ReadonlyArray<AbortSignal | undefined>): CombinedSignal {
   const present = signals.filter((s): s is AbortSignal => s !== undefined)
   if (present.length === 1) return { signal: present[0] as AbortSignal, dispose: () => {} }

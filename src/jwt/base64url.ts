@@ -1,6 +1,18 @@
 const ALPHABET = /^[A-Za-z0-9_-]*$/
 
 /**
+ * True when `input` is unpadded base64url of some byte string: only the URL-safe alphabet, and not a
+ * length that no byte count encodes to (4n + 1).
+ *
+ * @example
+ * isBase64Url('aGk')   // true
+ * isBase64Url('aGk=')  // false (padding)
+ */
+export function isBase64Url(input: string): boolean {
+  return ALPHABET.test(input) && input.length % 4 !== 1
+}
+
+/**
  * Decodes unpadded base64url (RFC 4648 §5) with `atob`, which every runtime has, so the main entry
  * needs no Buffer and no JOSE library. Throws a TypeError on anything else (including padding).
  *
@@ -8,7 +20,7 @@ const ALPHABET = /^[A-Za-z0-9_-]*$/
  * base64UrlToBytes('aGk')  // Uint8Array [104, 105]
  */
 export function base64UrlToBytes(input: string): Uint8Array {
-  if (!ALPHABET.test(input) || input.length % 4 === 1) throw new TypeError('Invalid base64url')
+  if (!isBase64Url(input)) throw new TypeError('Invalid base64url')
   const base64 = input.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (input.length % 4)) % 4)
   const binary = atob(base64)
   const bytes = new Uint8Array(binary.length)

@@ -1,6 +1,7 @@
 import { AuthInvalidJwtError } from '../errors.js'
+import { isRecord } from '../http/json.js'
 import type { AMREntry, AuthenticatorAssuranceLevel } from '../types.js'
-import { base64UrlToString } from './base64url.js'
+import { base64UrlToString, isBase64Url } from './base64url.js'
 
 /** The claims GoTrue puts in an access token; any other claim is kept under its own name. */
 export interface JwtPayload {
@@ -54,7 +55,7 @@ export function decodeJwt(token: string): DecodedJwt {
   const [rawHeader = '', rawPayload = '', signature = ''] = parts
   const header = decodeObject(rawHeader, 'header')
   const payload = decodeObject(rawPayload, 'payload')
-  if (!/^[A-Za-z0-9_-]*$/.test(signature) || signature.length % 4 === 1) {
+  if (!isBase64Url(signature)) {
     throw new AuthInvalidJwtError('Invalid JWT: signature is not base64url')
   }
   for (const claim of NUMERIC_CLAIMS) {
@@ -83,8 +84,6 @@ function decodeObject(segment: string, part: 'header' | 'payload'): Record<strin
   } catch {
     throw new AuthInvalidJwtError(`Invalid JWT: ${part} is not base64url-encoded JSON`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AuthInvalidJwtError(`Invalid JWT: ${part} is not a JSON object`)
-  }
-  return value as Record<string, unknown>
+  if (!isRecord(value)) throw new AuthInvalidJwtError(`Invalid JWT: ${part} is not a JSON object`)
+  return value
 }

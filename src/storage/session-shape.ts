@@ -1,3 +1,4 @@
+import { isRecord } from '../http/json.js'
 import type { Session, User } from '../types.js'
 
 /**
@@ -8,10 +9,6 @@ import type { Session, User } from '../types.js'
  */
 
 type JsonObject = Record<string, unknown>
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value)
@@ -29,11 +26,11 @@ function isFiniteNumber(value: unknown): value is number {
  * if (isStoredSession(JSON.parse(raw))) adopt(raw)
  */
 export function isStoredSession(value: unknown): value is Session {
-  if (!isObject(value)) return false
+  if (!isRecord(value)) return false
   if (typeof value['access_token'] !== 'string' || typeof value['refresh_token'] !== 'string') return false
   if (!isFiniteNumber(value['expires_at'])) return false
   const user = value['user']
-  if (!isObject(user) || typeof user['id'] !== 'string') return false
+  if (!isRecord(user) || typeof user['id'] !== 'string') return false
   const tokenType = value['token_type']
   if (tokenType !== undefined && tokenType !== null && typeof tokenType !== 'string') return false
   const expiresIn = value['expires_in']
@@ -69,8 +66,8 @@ function withDefaults(session: Session): Session {
   const user = session.user as unknown as JsonObject
   const filledUser: User = {
     ...session.user,
-    app_metadata: isObject(user['app_metadata']) ? session.user.app_metadata : {},
-    user_metadata: isObject(user['user_metadata']) ? session.user.user_metadata : {},
+    app_metadata: isRecord(user['app_metadata']) ? session.user.app_metadata : {},
+    user_metadata: isRecord(user['user_metadata']) ? session.user.user_metadata : {},
   }
   return {
     ...session,

@@ -32,6 +32,20 @@ export function createUser(ctx: Ctx, n: NewUser): UserRow {
   return user
 }
 
+/**
+ * Runs `send` (an email or SMS that may be refused, e.g. rate-limited) for `user`. If it throws and the
+ * request `created` the user, the user is deleted first: GoTrue's transaction rolls the new row back.
+ */
+export function withRollback(ctx: Ctx, user: UserRow, created: boolean, send: (user: UserRow) => void): void {
+  try {
+    send(user)
+  } catch (err) {
+    if (created) ctx.store.deleteUser(user.id)
+    throw err
+  }
+}
+
+/** Marks the email confirmed (first confirmation time wins) and flags it verified in metadata and identity. */
 export function confirmEmail(ctx: Ctx, user: UserRow): void {
   const t = ctx.now()
   user.emailConfirmedAt ??= t
@@ -44,6 +58,7 @@ export function confirmEmail(ctx: Ctx, user: UserRow): void {
   ctx.store.touch(user)
 }
 
+/** Marks the phone confirmed (first confirmation time wins) and flags it verified on the identity. */
 export function confirmPhone(ctx: Ctx, user: UserRow): void {
   user.phoneConfirmedAt ??= ctx.now()
   const identity = ctx.store.identity(user.id, 'phone')
@@ -51,6 +66,7 @@ export function confirmPhone(ctx: Ctx, user: UserRow): void {
   ctx.store.touch(user)
 }
 
+/** True while `banned_until` is in the future by the server clock. */
 export function isBanned(ctx: Ctx, user: UserRow): boolean {
   return user.bannedUntil !== undefined && user.bannedUntil > ctx.now()
 }

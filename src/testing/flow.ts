@@ -9,6 +9,7 @@ import { badRequest, HttpError, notFound } from './server/respond.js'
 import type { AuthMethod, FlowStateRow, UserRow } from './store/records.js'
 import type { PkceParams } from './validate.js'
 
+/** Records a PKCE flow for `user`, redeemable once by `grant_type=pkce` with the matching verifier. */
 export function createFlowState(ctx: Ctx, user: UserRow, pkce: PkceParams, authMethod: AuthMethod, providerType: string): FlowStateRow {
   const flow: FlowStateRow = {
     id: uuid(),

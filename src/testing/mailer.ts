@@ -82,12 +82,14 @@ function smsInterval(ctx: Ctx, sentAt: number | undefined): void {
   checkBudget(ctx, 'sms')
 }
 
+/** Sign-up confirmation email, stored in `confirmation_token`. */
 export function sendConfirmation(ctx: Ctx, user: UserRow, o: SendOptions): void {
   emailInterval(ctx, user.confirmationSentAt)
   user.confirmationToken = deliver(ctx, { channel: 'email', to: user.email, type: 'signup', linkType: 'signup', ...o })
   user.confirmationSentAt = ctx.now()
 }
 
+/** Invite email; only the global send budget applies, not the per-user resend interval. */
 export function sendInvite(ctx: Ctx, user: UserRow, o: SendOptions): void {
   checkBudget(ctx, 'email')
   user.confirmationToken = deliver(ctx, { channel: 'email', to: user.email, type: 'invite', linkType: 'invite', ...o })
@@ -117,6 +119,7 @@ export function sendEmailChange(ctx: Ctx, user: UserRow, newEmail: string, o: Se
   user.emailChangeSentAt = ctx.now()
 }
 
+/** Reauthentication nonce, by email when the user has one, else by SMS. */
 export function sendReauthentication(ctx: Ctx, user: UserRow): void {
   if (user.email) {
     emailInterval(ctx, user.reauthenticationSentAt)
@@ -135,6 +138,7 @@ export function sendSmsOtp(ctx: Ctx, user: UserRow): void {
   user.confirmationSentAt = ctx.now()
 }
 
+/** Code to the new phone number; the change applies only once it is verified. */
 export function sendPhoneChange(ctx: Ctx, user: UserRow, newPhone: string): void {
   smsInterval(ctx, user.phoneChangeSentAt)
   user.newPhone = newPhone

@@ -111,6 +111,7 @@ export interface Config {
   mfaFactorExpiry: number
 }
 
+/** Fills every option with its default; `url` and `issuer` are completed once the port is known. */
 export function resolveOptions(o: AuthServerOptions = {}): Config {
   return {
     port: o.port ?? 0,

@@ -45,7 +45,8 @@ export interface OutboxWriter extends Outbox {
   push(message: Omit<OutboxMessage, 'id'>): OutboxMessage
 }
 
-export function normalizeAddress(to: string): string {
+/** An address as the outbox stores it, so `latest` finds `Ada@Example.com` and `+1 555…` alike. */
+function normalizeAddress(to: string): string {
   return to.includes('@') ? to.trim().toLowerCase() : to.replace(/[\s+]/g, '')
 }
 

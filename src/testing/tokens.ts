@@ -10,8 +10,14 @@ import { userJson } from './store/serialize.js'
 
 const MFA_METHODS = new Set(['totp', 'mfa/phone', 'mfa/webauthn'])
 
+/** `aal2` once any second factor is in the session's AMR. */
 export function aalOf(session: SessionRow): 'aal1' | 'aal2' {
   return session.amr.some((a) => MFA_METHODS.has(a.method)) ? 'aal2' : 'aal1'
+}
+
+/** True for a session that passed a second factor; `undefined` (a token without a session) is not. */
+export function isAal2(session: SessionRow | undefined): boolean {
+  return session !== undefined && aalOf(session) === 'aal2'
 }
 
 /** Records `method` on the session; re-recording an existing method only bumps its timestamp. */
@@ -20,6 +26,7 @@ export function addAmr(session: SessionRow, method: string, nowMs: number): void
   session.amr.push({ method, timestamp: Math.floor(nowMs / 1000) })
 }
 
+/** A new session row, its first refresh token, and the user's (and identities') last sign-in time. */
 export function createSession(ctx: Ctx, user: UserRow, method: string): { session: SessionRow; refresh: RefreshTokenRow } {
   const t = ctx.now()
   const session: SessionRow = {
@@ -39,6 +46,7 @@ export function createSession(ctx: Ctx, user: UserRow, method: string): { sessio
   return { session, refresh }
 }
 
+/** The `/token`-shaped body for `session`: a freshly signed access token plus `refresh`'s token. */
 export async function tokenResponse(ctx: Ctx, session: SessionRow, refresh: RefreshTokenRow, user: UserRow): Promise<Json> {
   const iat = Math.floor(ctx.now() / 1000)
   const exp = iat + ctx.cfg.jwtExpiry

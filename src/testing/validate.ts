@@ -4,8 +4,9 @@
  * @module
  */
 import type { Config } from './options.js'
-import type { Ctx } from './server/context.js'
-import { badRequest, HttpError, WeakPasswordError } from './server/respond.js'
+import { str, type Ctx } from './server/context.js'
+import { badRequest, unexpectedFailure, WeakPasswordError } from './server/respond.js'
+import type { Json } from './store/records.js'
 
 // Roughly `checkmail.ValidateFormat`: a local part, an @, a dotted-or-not domain, no spaces.
 const EMAIL_RE = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
@@ -23,12 +24,14 @@ export function normalizePhone(phone: string): string {
   return phone.replace(/^\+/, '').replace(/ /g, '')
 }
 
+/** Returns the normalized phone or throws GoTrue's E.164 error. */
 export function validatePhone(phone: string): string {
   const p = normalizePhone(phone)
   if (!/^[1-9][0-9]{1,14}$/.test(p)) throw badRequest('Invalid phone number format (E.164 required)')
   return p
 }
 
+/** Accepts an absent channel, `sms` or `whatsapp`, with GoTrue's message otherwise. */
 export function validateChannel(channel: string): void {
   if (channel !== '' && channel !== 'sms' && channel !== 'whatsapp') {
     throw badRequest(
@@ -39,7 +42,7 @@ export function validateChannel(channel: string): void {
 
 export const MAX_PASSWORD_BYTES = 72
 
-export function checkPasswordLength(password: string): void {
+function checkPasswordLength(password: string): void {
   if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) {
     throw badRequest(`Password cannot be longer than ${MAX_PASSWORD_BYTES} characters`)
   }
@@ -91,9 +94,14 @@ export function parsePkce(challenge: string, method: string): PkceParams | null 
   }
   const m = method.toLowerCase()
   if (m !== 's256' && m !== 'plain') {
-    throw new HttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information')
+    throw unexpectedFailure()
   }
   return { challenge, method: m }
+}
+
+/** {@link parsePkce} of a request body's `code_challenge` and `code_challenge_method`. */
+export function pkceFromBody(body: Json): PkceParams | null {
+  return parsePkce(str(body, 'code_challenge'), str(body, 'code_challenge_method'))
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -113,7 +121,7 @@ function globToRegExp(glob: string): RegExp {
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
 /** GoTrue `IsRedirectURLValid` (§1.6). */
-export function isRedirectValid(cfg: Config, candidate: string): boolean {
+function isRedirectValid(cfg: Config, candidate: string): boolean {
   if (!candidate) return false
   let u: URL
   try {

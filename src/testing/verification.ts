@@ -78,6 +78,7 @@ export function findByHash(ctx: Ctx, type: VerifyType, hash: string): Match | un
   return undefined
 }
 
+/** True when the matched token's send time is older than its channel's OTP lifetime. */
 export function isExpired(ctx: Ctx, m: Match): boolean {
   const { cfg } = ctx
   const u = m.user
@@ -93,6 +94,7 @@ export function isExpired(ctx: Ctx, m: Match): boolean {
 /** `first_leg` = half of a secure email change; `done` = the user may get a session. */
 export type Outcome = 'first_leg' | 'done'
 
+/** Applies a matched token (confirm, recover, change email/phone) and consumes every one-time token. */
 export function applyVerification(ctx: Ctx, m: Match): Outcome {
   const { user } = m
   const { store, cfg } = ctx

@@ -26,12 +26,17 @@ export function generateRefreshToken(): string {
   return out
 }
 
+/** A random (v4) UUID for row ids. */
 export function uuid(): string {
   return randomUUID()
 }
 
+/** The all-zero UUID, which GoTrue treats as "no id". */
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000'
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** True for a UUID in canonical form, any case. */
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_RE.test(value)
 }
@@ -53,6 +58,7 @@ export function base32Encode(buf: Uint8Array): string {
   return out
 }
 
+/** Decodes RFC 4648 base32 (padding and spaces tolerated); throws on any other character. */
 export function base32Decode(input: string): Buffer {
   const clean = input.toUpperCase().replace(/=+$/, '').replace(/\s+/g, '')
   let bits = 0
@@ -71,6 +77,7 @@ export function base32Decode(input: string): Buffer {
   return Buffer.from(out)
 }
 
+/** Constant-time comparison, so a PKCE verifier check does not leak how much matched. */
 export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a)
   const bb = Buffer.from(b)
@@ -85,12 +92,14 @@ export function s256(verifier: string): string {
 // A cheap scrypt cost: this is a test server, and tests create many users.
 const SCRYPT = { N: 1024, r: 8, p: 1 } as const
 
+/** `salt:key` in hex, scrypt; see {@link checkPassword}. */
 export function hashPassword(password: string): string {
   const salt = randomBytes(16)
   const key = scryptSync(password, salt, 32, SCRYPT)
   return `${salt.toString('hex')}:${key.toString('hex')}`
 }
 
+/** True when `password` matches a {@link hashPassword} value; `null` (no password) never matches. */
 export function checkPassword(password: string, stored: string | null): boolean {
   if (!stored) return false
   const [saltHex, keyHex] = stored.split(':')
@@ -101,6 +110,7 @@ export function checkPassword(password: string, stored: string | null): boolean 
   return timingSafeEqual(key, expected)
 }
 
+/** An unguessable password for users created without one (OTP and invite sign-ups). */
 export function randomPassword(): string {
   return randomBytes(24).toString('base64url')
 }

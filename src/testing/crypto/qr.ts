@@ -7,6 +7,7 @@
 
 const BLOCK = 3
 
+/** The SVG markup of a QR code for `text`, drawn as GoTrue draws it. */
 export async function qrSvg(text: string): Promise<string> {
   const { default: qrcode } = await import('qrcode-generator')
   const code = qrcode(0, 'H')

@@ -21,6 +21,7 @@ export interface KeySet {
 // Supabase CLI demo keys expire in 2032; far enough for any test run.
 const API_KEY_EXP = 1983812996
 
+/** Signing and verification for one server; asymmetric algorithms generate a fresh key pair per server. */
 export async function createKeySet(alg: JwtAlgorithm, secret: string): Promise<KeySet> {
   const hmac = new TextEncoder().encode(secret)
   let signKey: CryptoKey | Uint8Array = hmac

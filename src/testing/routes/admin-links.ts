@@ -2,18 +2,16 @@
  * `POST /admin/generate_link` and `POST /invite` (contract §4.18, §4.20).
  * @module
  */
-import { createUser } from '../accounts.js'
+import { createUser, withRollback } from '../accounts.js'
 import { generateOtp, randomPassword, tokenHash } from '../crypto/hash.js'
 import { sendInvite } from '../mailer.js'
 import { requireAdmin } from '../server/auth.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, goQueryEscape, json, notFound, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, emailExists, goQueryEscape, json, notFound, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { UserRow } from '../store/records.js'
 import { userJson } from '../store/serialize.js'
 import { checkPasswordStrength, redirectTarget, validateEmail } from '../validate.js'
-
-const emailExists = () => unprocessable('A user with this email address has already been registered', 'email_exists')
 
 async function generateLink(ctx: Ctx): Promise<Reply> {
   await requireAdmin(ctx)
@@ -115,12 +113,7 @@ async function invite(ctx: Ctx): Promise<Reply> {
   if (user?.emailConfirmedAt !== undefined) throw emailExists()
   const created = !user
   user ??= createUser(ctx, { email, password: null, data: obj(body, 'data') ?? {} })
-  try {
-    sendInvite(ctx, user, { redirectTo: redirectTarget(ctx, str(body, 'redirect_to')) })
-  } catch (err) {
-    if (created) store.deleteUser(user.id)
-    throw err
-  }
+  withRollback(ctx, user, created, (u) => sendInvite(ctx, u, { redirectTo: redirectTarget(ctx, str(body, 'redirect_to')) }))
   store.touch(user)
   return json(userJson(store, user))
 }

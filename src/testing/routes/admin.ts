@@ -5,21 +5,20 @@
  */
 import { createHash } from 'node:crypto'
 import { confirmEmail, confirmPhone, mergeMetadata } from '../accounts.js'
-import { hashPassword, isUuid, randomPassword } from '../crypto/hash.js'
+import { hashPassword, isUuid, NIL_UUID, randomPassword } from '../crypto/hash.js'
 import { requireAdmin } from '../server/auth.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, encodeValues, HttpError, json, notFound, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, emailExists, encodeValues, json, notFound, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
-import type { FactorRow, Json, UserRow } from '../store/records.js'
+import type { Json, UserRow } from '../store/records.js'
 import { factorJson, userJson } from '../store/serialize.js'
-import { checkPasswordStrength, validateEmail, validatePhone } from '../validate.js'
-import { downgradeSessions } from './factors.js'
+import { checkPasswordStrength, MAX_PASSWORD_BYTES, validateEmail, validatePhone } from '../validate.js'
+import { downgradeSessions, factorOf } from './factors.js'
 
-const NIL_UUID = '00000000-0000-0000-0000-000000000000'
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
 
 /** Go `time.ParseDuration`, in milliseconds. */
-export function parseGoDuration(input: string): number {
+function parseGoDuration(input: string): number {
   if (input === '0') return 0
   const m = /^([-+]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+)$/.exec(input)
   if (!m) throw new Error('invalid duration')
@@ -89,7 +88,7 @@ async function createUserRoute(ctx: Ctx): Promise<Reply> {
   const rawPhone = str(body, 'phone')
   if (!rawEmail && !rawPhone) throw badRequest('Cannot create a user without either an email or phone')
   const email = rawEmail ? validateEmail(rawEmail) : ''
-  if (email && store.userByEmail(email)) throw unprocessable('A user with this email address has already been registered', 'email_exists')
+  if (email && store.userByEmail(email)) throw emailExists()
   const phone = rawPhone ? validatePhone(rawPhone) : ''
   if (phone && store.userByPhone(phone)) throw unprocessable('Phone number already registered by another user', 'phone_exists')
   const password = str(body, 'password')
@@ -100,8 +99,8 @@ async function createUserRoute(ctx: Ctx): Promise<Reply> {
   if (id === NIL_UUID) throw badRequest('ID cannot be a nil uuid')
   const ban = str(body, 'ban_duration')
   const bannedUntil = ban ? banUntil(ctx, ban) : undefined
-  if (Buffer.byteLength(password) > 72) throw new HttpError(500, 'unexpected_failure', 'Internal Server Error')
-  if (id && store.users.has(id)) throw new HttpError(500, 'unexpected_failure', 'Database error creating new user')
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw unexpectedFailure('Internal Server Error')
+  if (id && store.users.has(id)) throw unexpectedFailure('Database error creating new user')
 
   const supplied = obj(body, 'user_metadata')
   const user = store.newUser({
@@ -210,14 +209,6 @@ async function deleteUserRoute(ctx: Ctx): Promise<Reply> {
   return json({})
 }
 
-function targetFactor(ctx: Ctx, user: UserRow): FactorRow {
-  const id = ctx.params.factorId ?? ''
-  if (!isUuid(id)) throw notFound('factor_id must be an UUID', 'validation_failed')
-  const factor = ctx.store.factors.get(id)
-  if (!factor || factor.userId !== user.id) throw notFound('Factor not found', 'mfa_factor_not_found')
-  return factor
-}
-
 async function listFactors(ctx: Ctx): Promise<Reply> {
   await requireAdmin(ctx)
   return json(ctx.store.factorsOf(targetUser(ctx).id).map(factorJson))
@@ -225,7 +216,7 @@ async function listFactors(ctx: Ctx): Promise<Reply> {
 
 async function updateFactor(ctx: Ctx): Promise<Reply> {
   await requireAdmin(ctx)
-  const factor = targetFactor(ctx, targetUser(ctx))
+  const factor = factorOf(ctx, targetUser(ctx))
   const body: Json = ctx.body()
   if (typeof body.friendly_name === 'string') factor.friendlyName = body.friendly_name
   factor.updatedAt = ctx.now()
@@ -234,7 +225,7 @@ async function updateFactor(ctx: Ctx): Promise<Reply> {
 
 async function deleteFactor(ctx: Ctx): Promise<Reply> {
   await requireAdmin(ctx)
-  const factor = targetFactor(ctx, targetUser(ctx))
+  const factor = factorOf(ctx, targetUser(ctx))
   ctx.store.deleteFactor(factor.id)
   downgradeSessions(ctx, factor)
   return json(factorJson(factor))

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto'
 import { base32Encode, generateRefreshToken, isUuid, uuid } from '../crypto/hash.js'
 import { qrSvg } from '../crypto/qr.js'
 import { verifyTotp } from '../crypto/totp.js'
-import { requireNonAnonymousUser, type UserAuth } from '../server/auth.js'
+import { requireNonAnonymousUser } from '../server/auth.js'
 import { str, type Ctx } from '../server/context.js'
-import { badRequest, HttpError, json, notFound, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, goQueryEscape, HttpError, json, notFound, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
-import type { FactorRow, SessionRow } from '../store/records.js'
-import { addAmr, aalOf, swapRefreshToken, tokenResponse } from '../tokens.js'
+import type { FactorRow, SessionRow, UserRow } from '../store/records.js'
+import { addAmr, aalOf, isAal2, swapRefreshToken, tokenResponse } from '../tokens.js'
 
 const MAX_VERIFIED_FACTORS = 10
 
@@ -22,19 +22,11 @@ function escapePath(s: string): string {
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
-function queryEscape(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')
-}
-
-function isAal2(auth: UserAuth): boolean {
-  return auth.session !== undefined && aalOf(auth.session) === 'aal2'
-}
-
 function purgeStaleFactors(ctx: Ctx, userId: string): void {
   const cutoff = ctx.now() - ctx.cfg.mfaFactorExpiry * 1000
+  const challenged = new Set([...ctx.store.challenges.values()].map((c) => c.factorId))
   for (const f of ctx.store.factorsOf(userId)) {
-    const challenged = [...ctx.store.challenges.values()].some((c) => c.factorId === f.id)
-    if (f.status === 'unverified' && !challenged && f.createdAt < cutoff) ctx.store.deleteFactor(f.id)
+    if (f.status === 'unverified' && !challenged.has(f.id) && f.createdAt < cutoff) ctx.store.deleteFactor(f.id)
   }
 }
 
@@ -60,11 +52,11 @@ async function enroll(ctx: Ctx): Promise<Reply> {
   if (factors.length >= cfg.mfaMaxEnrolledFactors || verified >= MAX_VERIFIED_FACTORS) {
     throw unprocessable('Maximum number of verified factors reached, unenroll to continue', 'too_many_enrolled_mfa_factors')
   }
-  if (verified > 0 && !isAal2(auth)) throw new HttpError(403, 'insufficient_aal', 'AAL2 required to enroll a new factor')
-  if (!user.email) throw new HttpError(500, 'unexpected_failure', 'Error generating QR Code')
+  if (verified > 0 && !isAal2(auth.session)) throw new HttpError(403, 'insufficient_aal', 'AAL2 required to enroll a new factor')
+  if (!user.email) throw unexpectedFailure('Error generating QR Code')
   const issuer = str(body, 'issuer') || new URL(cfg.siteUrl).host
   const secret = base32Encode(randomBytes(20))
-  const uri = `otpauth://totp/${escapePath(`${issuer}:${user.email}`)}?algorithm=SHA1&digits=6&issuer=${queryEscape(issuer)}&period=30&secret=${secret}`
+  const uri = `otpauth://totp/${escapePath(`${issuer}:${user.email}`)}?algorithm=SHA1&digits=6&issuer=${goQueryEscape(issuer)}&period=30&secret=${secret}`
   const qr = await qrSvg(uri)
   const t = ctx.now()
   const factor: FactorRow = {
@@ -81,17 +73,18 @@ async function enroll(ctx: Ctx): Promise<Reply> {
   return json({ id: factor.id, type: 'totp', friendly_name: friendlyName, totp: { qr_code: qr, secret, uri } })
 }
 
-function ownFactor(ctx: Ctx, auth: UserAuth): FactorRow {
+/** The `:factorId` of the path, which must belong to `user` (own routes and admin routes alike). */
+export function factorOf(ctx: Ctx, user: UserRow): FactorRow {
   const id = ctx.params.factorId ?? ''
   if (!isUuid(id)) throw notFound('factor_id must be an UUID', 'validation_failed')
   const factor = ctx.store.factors.get(id)
-  if (!factor || factor.userId !== auth.user.id) throw notFound('Factor not found', 'mfa_factor_not_found')
+  if (!factor || factor.userId !== user.id) throw notFound('Factor not found', 'mfa_factor_not_found')
   return factor
 }
 
 async function challenge(ctx: Ctx): Promise<Reply> {
   const auth = await requireNonAnonymousUser(ctx)
-  const factor = ownFactor(ctx, auth)
+  const factor = factorOf(ctx, auth.user)
   if (!ctx.cfg.mfaTotp) throw unprocessable('MFA verification is disabled for TOTP', 'mfa_totp_verify_not_enabled')
   const t = ctx.now()
   const row = { id: uuid(), factorId: factor.id, createdAt: t, ip: ctx.ip }
@@ -111,7 +104,7 @@ function upgradeSession(ctx: Ctx, session: SessionRow, factor: FactorRow): void 
 
 async function verify(ctx: Ctx): Promise<Reply> {
   const auth = await requireNonAnonymousUser(ctx)
-  const factor = ownFactor(ctx, auth)
+  const factor = factorOf(ctx, auth.user)
   const { store, cfg } = ctx
   const body = ctx.body()
   const code = str(body, 'code')
@@ -133,7 +126,7 @@ async function verify(ctx: Ctx): Promise<Reply> {
   }
   if (!verifyTotp(factor.secret, code, ctx.now())) throw unprocessable('Invalid TOTP code entered', 'mfa_verification_failed')
   const { session, user } = auth
-  if (!session) throw new HttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information')
+  if (!session) throw unexpectedFailure()
   ch.verifiedAt = ctx.now()
   factor.status = 'verified'
   factor.updatedAt = ctx.now()
@@ -155,8 +148,8 @@ export function downgradeSessions(ctx: Ctx, factor: FactorRow): void {
 
 async function unenroll(ctx: Ctx): Promise<Reply> {
   const auth = await requireNonAnonymousUser(ctx)
-  const factor = ownFactor(ctx, auth)
-  if (factor.status === 'verified' && !isAal2(auth)) {
+  const factor = factorOf(ctx, auth.user)
+  if (factor.status === 'verified' && !isAal2(auth.session)) {
     throw unprocessable('AAL2 required to unenroll verified factor', 'insufficient_aal')
   }
   ctx.store.deleteFactor(factor.id)

@@ -2,24 +2,15 @@
  * Passwordless and email-sending routes: `/otp`, `/magiclink`, `/recover`, `/resend` (contract §4.4–4.8).
  * @module
  */
-import { confirmEmail, confirmPhone, createUser } from '../accounts.js'
+import { confirmEmail, confirmPhone, createUser, withRollback } from '../accounts.js'
 import { randomPassword } from '../crypto/hash.js'
 import { createFlowState } from '../flow.js'
 import { sendConfirmation, sendEmailChange, sendPhoneChange, sendRecoveryLike, sendSmsOtp } from '../mailer.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, HttpError, json, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, json, signupDisabled, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { Json } from '../store/records.js'
-import { parsePkce, redirectTarget, validateChannel, validateEmail, validatePhone, type PkceParams } from '../validate.js'
-
-function withRollback(ctx: Ctx, createdUserId: string | undefined, send: () => void): void {
-  try {
-    send()
-  } catch (err) {
-    if (createdUserId) ctx.store.deleteUser(createdUserId)
-    throw err
-  }
-}
+import { pkceFromBody, redirectTarget, validateChannel, validateEmail, validatePhone, type PkceParams } from '../validate.js'
 
 /** Shared by `/magiclink` and the email branch of `/otp`. */
 function magicLink(ctx: Ctx, body: Json, emailRaw: string, pkce: PkceParams | null): Reply {
@@ -29,12 +20,11 @@ function magicLink(ctx: Ctx, body: Json, emailRaw: string, pkce: PkceParams | nu
   const redirectTo = redirectTarget(ctx, str(body, 'redirect_to'))
   let user = store.userByEmail(email)
   if (!user || user.emailConfirmedAt === undefined) {
-    if (!user && cfg.disableSignup) throw unprocessable('Signups not allowed for this instance', 'signup_disabled')
-    const created = user ? undefined : createUser(ctx, { email, password: randomPassword(), data: obj(body, 'data') ?? {} })
-    user ??= created!
+    if (!user && cfg.disableSignup) throw signupDisabled()
+    const created = !user
+    user ??= createUser(ctx, { email, password: randomPassword(), data: obj(body, 'data') ?? {} })
     if (!cfg.mailerAutoconfirm) {
-      const target = user
-      withRollback(ctx, created?.id, () => sendConfirmation(ctx, target, { redirectTo, pkce: pkce !== null }))
+      withRollback(ctx, user, created, (u) => sendConfirmation(ctx, u, { redirectTo, pkce: pkce !== null }))
       if (pkce) createFlowState(ctx, user, pkce, 'email/signup', 'email')
       return json({})
     }
@@ -45,10 +35,6 @@ function magicLink(ctx: Ctx, body: Json, emailRaw: string, pkce: PkceParams | nu
   return json({})
 }
 
-function pkceOf(body: Json): PkceParams | null {
-  return parsePkce(str(body, 'code_challenge'), str(body, 'code_challenge_method'))
-}
-
 function otp(ctx: Ctx): Reply {
   const body = ctx.body()
   const email = str(body, 'email')
@@ -56,7 +42,7 @@ function otp(ctx: Ctx): Reply {
   const channel = str(body, 'channel')
   if (email && phone) throw badRequest('Only an email address or phone number should be provided')
   if (email && channel) throw badRequest('Channel should only be specified with Phone OTP')
-  const pkce = pkceOf(body)
+  const pkce = pkceFromBody(body)
   const createUserFlag = body.create_user !== false
   if (!createUserFlag) {
     let exists = false
@@ -73,23 +59,22 @@ function otp(ctx: Ctx): Reply {
   validateChannel(channel)
   const normalized = validatePhone(phone)
   let user = ctx.store.userByPhone(normalized)
-  let created: string | undefined
+  let created = false
   if (!user || user.phoneConfirmedAt === undefined) {
-    if (!user && ctx.cfg.disableSignup) throw unprocessable('Signups not allowed for this instance', 'signup_disabled')
+    if (!user && ctx.cfg.disableSignup) throw signupDisabled()
     if (!user) {
       user = createUser(ctx, { phone: normalized, password: randomPassword(), data: obj(body, 'data') ?? {} })
-      created = user.id
+      created = true
     }
     if (ctx.cfg.smsAutoconfirm) confirmPhone(ctx, user)
   }
-  const target = user
-  withRollback(ctx, created, () => sendSmsOtp(ctx, target))
+  withRollback(ctx, user, created, (u) => sendSmsOtp(ctx, u))
   return json({})
 }
 
 function magiclinkRoute(ctx: Ctx): Reply {
   const body = ctx.body('Could not read verification params')
-  return magicLink(ctx, body, str(body, 'email'), pkceOf(body))
+  return magicLink(ctx, body, str(body, 'email'), pkceFromBody(body))
 }
 
 function recover(ctx: Ctx): Reply {
@@ -97,7 +82,7 @@ function recover(ctx: Ctx): Reply {
   const raw = str(body, 'email')
   if (!raw) throw badRequest('Password recovery requires an email')
   const email = validateEmail(raw)
-  const pkce = pkceOf(body)
+  const pkce = pkceFromBody(body)
   const user = ctx.store.userByEmail(email)
   if (!user) return json({})
   sendRecoveryLike(ctx, user, 'recovery', { redirectTo: redirectTarget(ctx, str(body, 'redirect_to')), pkce: pkce !== null })
@@ -119,7 +104,7 @@ function resend(ctx: Ctx): Reply {
   if (!email && !phone) throw badRequest('Missing email address or phone number')
   const address = email ? validateEmail(email) : validatePhone(phone)
   if (phone && !ctx.cfg.phoneSignups) throw badRequest('Phone logins are disabled', 'phone_provider_disabled')
-  const pkce = pkceOf(body)
+  const pkce = pkceFromBody(body)
   const user = email ? ctx.store.userByEmail(address) : ctx.store.userByPhone(address)
   if (!user) return json({})
   const redirectTo = redirectTarget(ctx, str(body, 'redirect_to'))
@@ -143,7 +128,7 @@ function resend(ctx: Ctx): Reply {
       sendPhoneChange(ctx, user, user.newPhone)
       break
     default:
-      throw new HttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information')
+      throw unexpectedFailure()
   }
   return json({})
 }

@@ -28,6 +28,7 @@ function revokeFamily(ctx: Ctx, sessionId: string): void {
   }
 }
 
+/** `POST /token?grant_type=refresh_token`, applying the rotation rules above. */
 export async function refreshGrant(ctx: Ctx): Promise<Reply> {
   const presented = str(ctx.body(), 'refresh_token')
   validateFormat(presented)

@@ -2,21 +2,21 @@
  * `POST /signup`: email, phone and anonymous branches (contract §4.2, §8.1).
  * @module
  */
-import { confirmEmail, confirmPhone, createUser } from '../accounts.js'
+import { confirmEmail, confirmPhone, createUser, withRollback } from '../accounts.js'
 import { createFlowState } from '../flow.js'
 import { sendConfirmation, sendSmsOtp } from '../mailer.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, json, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, json, signupDisabled, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { Json, UserRow } from '../store/records.js'
 import { iso, userJson } from '../store/serialize.js'
 import { issueSession } from '../tokens.js'
 import { uuid } from '../crypto/hash.js'
-import { checkPasswordStrength, parsePkce, redirectTarget, validateChannel, validateEmail, validatePhone } from '../validate.js'
+import { checkPasswordStrength, pkceFromBody, redirectTarget, validateChannel, validateEmail, validatePhone } from '../validate.js'
 
 async function anonymousSignup(ctx: Ctx, body: Json): Promise<Reply> {
   if (!ctx.cfg.anonymousSignIns) throw unprocessable('Anonymous sign-ins are disabled', 'anonymous_provider_disabled')
-  if (ctx.cfg.disableSignup) throw unprocessable('Signups not allowed for this instance', 'signup_disabled')
+  if (ctx.cfg.disableSignup) throw signupDisabled()
   const user = ctx.store.newUser({ aud: ctx.cfg.aud, role: ctx.cfg.role, isAnonymous: true })
   user.userMetadata = obj(body, 'data') ?? {}
   return json(await issueSession(ctx, user, 'anonymous'))
@@ -48,15 +48,14 @@ async function signup(ctx: Ctx): Promise<Reply> {
   const phone = str(body, 'phone')
   if (!email && !phone) return anonymousSignup(ctx, body)
   const { cfg, store } = ctx
-  if (cfg.disableSignup) throw unprocessable('Signups not allowed for this instance', 'signup_disabled')
+  if (cfg.disableSignup) throw signupDisabled()
   const password = str(body, 'password')
   if (!password) throw badRequest('Signup requires a valid password')
   checkPasswordStrength(cfg, password)
   if (email && phone) throw badRequest('Only an email address or phone number should be provided on signup.')
   if (phone) validateChannel(str(body, 'channel'))
-  const challenge = str(body, 'code_challenge')
-  if (phone && challenge) throw badRequest('PKCE not supported for phone signups')
-  const pkce = parsePkce(challenge, str(body, 'code_challenge_method'))
+  if (phone && str(body, 'code_challenge')) throw badRequest('PKCE not supported for phone signups')
+  const pkce = pkceFromBody(body)
   if (phone && !cfg.phoneSignups) throw badRequest('Phone signups are disabled', 'phone_provider_disabled')
   const data = obj(body, 'data') ?? {}
   const redirectTo = redirectTarget(ctx, str(body, 'redirect_to'))
@@ -78,14 +77,7 @@ async function signup(ctx: Ctx): Promise<Reply> {
     else confirmPhone(ctx, user)
     return json(await issueSession(ctx, user, 'password'))
   }
-  try {
-    if (email) sendConfirmation(ctx, user, { redirectTo, pkce: pkce !== null })
-    else sendSmsOtp(ctx, user)
-  } catch (err) {
-    // GoTrue's transaction would roll the new row back when the send is refused.
-    if (!existing) store.deleteUser(user.id)
-    throw err
-  }
+  withRollback(ctx, user, !existing, (u) => (email ? sendConfirmation(ctx, u, { redirectTo, pkce: pkce !== null }) : sendSmsOtp(ctx, u)))
   if (email && pkce) createFlowState(ctx, user, pkce, 'email/signup', 'email')
   const out = userJson(store, user)
   if (existing?.invitedAt !== undefined) return json({ ...out, user_metadata: {}, identities: [] })

@@ -8,12 +8,12 @@ import { createFlowState } from '../flow.js'
 import { sendEmailChange, sendPhoneChange, sendReauthentication } from '../mailer.js'
 import { requireUser, type UserAuth } from '../server/auth.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, HttpError, json, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, emailExists, HttpError, json, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { Json, UserRow } from '../store/records.js'
 import { userJson } from '../store/serialize.js'
-import { aalOf } from '../tokens.js'
-import { checkPasswordStrength, parsePkce, redirectTarget, validateChannel, validateEmail, validatePhone } from '../validate.js'
+import { isAal2 } from '../tokens.js'
+import { checkPasswordStrength, pkceFromBody, redirectTarget, validateChannel, validateEmail, validatePhone } from '../validate.js'
 
 const DAY_MS = 24 * 3600 * 1000
 const RECOVERY_METHODS = new Set(['otp', 'magiclink', 'recovery'])
@@ -86,21 +86,20 @@ async function putUser(ctx: Ctx): Promise<Reply> {
   const changesEmail = email !== '' && email !== user.email
   const changesPhone = phone !== '' && phone !== user.phone
   const hasVerifiedFactor = store.factorsOf(user.id).some((f) => f.status === 'verified')
-  const isAal2 = session !== undefined && aalOf(session) === 'aal2'
-  if (hasVerifiedFactor && !isAal2 && (password !== undefined || changesEmail || changesPhone)) {
+  if (hasVerifiedFactor && !isAal2(session) && (password !== undefined || changesEmail || changesPhone)) {
     throw new HttpError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.')
   }
   if (user.isAnonymous && password !== undefined && !email && !phone) {
     throw unprocessable('Updating password of an anonymous user without an email or phone is not allowed')
   }
   if (changesEmail && store.userByEmail(email)) {
-    throw unprocessable('A user with this email address has already been registered', 'email_exists')
+    throw emailExists()
   }
   if (changesPhone && store.userByPhone(phone)) {
     throw unprocessable('A user with this phone number has already been registered', 'phone_exists')
   }
   if (password !== undefined) checkPasswordChange(ctx, auth, body, password)
-  const pkce = parsePkce(str(body, 'code_challenge'), str(body, 'code_challenge_method'))
+  const pkce = pkceFromBody(body)
 
   if (changesEmail) {
     if (user.isAnonymous && cfg.mailerAutoconfirm) {

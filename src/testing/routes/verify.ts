@@ -5,7 +5,7 @@
 import { isBanned } from '../accounts.js'
 import { latestFlowState } from '../flow.js'
 import { str, type Ctx } from '../server/context.js'
-import { badRequest, encodeValues, forbidden, HttpError, json, redirectErrorName, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, encodeValues, forbidden, HttpError, json, redirectErrorName, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import { issueSession, tokenResponse, createSession } from '../tokens.js'
 import { redirectTarget, validateEmail, validatePhone } from '../validate.js'
@@ -80,7 +80,7 @@ async function getVerify(ctx: Ctx): Promise<Reply> {
   if (!EMAIL_TYPES.has(type)) return redirectError(target, badRequest('Unsupported verification type'), pkce)
   const method = pkceMethodOf(type)
   if (pkce && !method) {
-    throw new HttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information')
+    throw unexpectedFailure()
   }
   const match = findByHash(ctx, type as VerifyType, token)
   if (!match || isExpired(ctx, match)) {

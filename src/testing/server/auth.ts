@@ -3,7 +3,8 @@
  * @module
  */
 import type { JWTPayload } from 'jose'
-import { isUuid } from '../crypto/hash.js'
+import { isBanned } from '../accounts.js'
+import { isUuid, NIL_UUID } from '../crypto/hash.js'
 import { describeJwtError } from '../jwt/keys.js'
 import type { SessionRow, UserRow } from '../store/records.js'
 import type { Ctx } from './context.js'
@@ -16,7 +17,6 @@ export interface UserAuth {
 }
 
 const BEARER = /^bearer (\S+$)/i
-const NIL_UUID = '00000000-0000-0000-0000-000000000000'
 const ADMIN_ROLES = new Set(['service_role', 'supabase_admin'])
 
 async function verifiedClaims(ctx: Ctx): Promise<JWTPayload> {
@@ -29,6 +29,12 @@ async function verifiedClaims(ctx: Ctx): Promise<JWTPayload> {
   }
 }
 
+/** A `session_id` claim that names a session (absent, empty and nil ones do not). */
+function hasSessionClaim(claims: JWTPayload): boolean {
+  const sid = claims.session_id
+  return sid !== undefined && sid !== null && sid !== '' && sid !== NIL_UUID
+}
+
 function loadUserAndSession(ctx: Ctx, claims: JWTPayload): { user: UserRow; session: SessionRow | undefined } {
   if (!claims.sub) throw forbidden('invalid claim: missing sub claim', 'bad_jwt')
   if (!isUuid(claims.sub)) throw badRequest('invalid claim: sub claim must be a UUID', 'bad_jwt')
@@ -36,7 +42,7 @@ function loadUserAndSession(ctx: Ctx, claims: JWTPayload): { user: UserRow; sess
   if (!user) throw forbidden('User from sub claim in JWT does not exist', 'user_not_found')
   let session: SessionRow | undefined
   const sid = claims.session_id
-  if (sid !== undefined && sid !== null && sid !== '' && sid !== NIL_UUID) {
+  if (hasSessionClaim(claims)) {
     if (!isUuid(sid)) throw forbidden('invalid claim: session_id claim must be a UUID', 'bad_jwt')
     session = ctx.store.sessions.get(sid)
     if (!session) throw forbidden('Session from session_id claim in JWT does not exist', 'session_not_found')
@@ -48,7 +54,7 @@ function loadUserAndSession(ctx: Ctx, claims: JWTPayload): { user: UserRow; sess
 export async function requireUser(ctx: Ctx): Promise<UserAuth> {
   const claims = await verifiedClaims(ctx)
   const { user, session } = loadUserAndSession(ctx, claims)
-  if (user.bannedUntil !== undefined && user.bannedUntil > ctx.now()) throw forbidden('User is banned', 'user_banned')
+  if (isBanned(ctx, user)) throw forbidden('User is banned', 'user_banned')
   return { user, session, claims }
 }
 
@@ -64,8 +70,7 @@ export async function requireNonAnonymousUser(ctx: Ctx): Promise<UserAuth> {
 /** GoTrue `requireAdminCredentials`: role must be an admin role; a carried session must exist. */
 export async function requireAdmin(ctx: Ctx): Promise<JWTPayload> {
   const claims = await verifiedClaims(ctx)
-  const sid = claims.session_id
-  if (sid !== undefined && sid !== null && sid !== '' && sid !== NIL_UUID) loadUserAndSession(ctx, claims)
+  if (hasSessionClaim(claims)) loadUserAndSession(ctx, claims)
   if (typeof claims.role !== 'string' || !ADMIN_ROLES.has(claims.role)) throw forbidden('User not allowed', 'not_admin')
   return claims
 }

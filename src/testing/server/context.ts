@@ -107,6 +107,7 @@ export function str(body: Json, key: string): string {
   return typeof v === 'string' ? v : ''
 }
 
+/** Reads an object field; `null`, arrays and scalars count as absent. */
 export function obj(body: Json, key: string): Json | undefined {
   const v = body[key]
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined

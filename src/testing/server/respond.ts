@@ -42,10 +42,18 @@ export class OAuthError extends Error {
   }
 }
 
+const UNEXPECTED = 'Unexpected failure, please check server logs for more information'
+
 export const badRequest = (msg: string, code = 'validation_failed'): HttpError => new HttpError(400, code, msg)
 export const unprocessable = (msg: string, code = 'validation_failed'): HttpError => new HttpError(422, code, msg)
 export const forbidden = (msg: string, code: string): HttpError => new HttpError(403, code, msg)
 export const notFound = (msg: string, code: string): HttpError => new HttpError(404, code, msg)
+/** GoTrue's bare 500, by default with the message it gives for any unexpected error. */
+export const unexpectedFailure = (msg = UNEXPECTED): HttpError => new HttpError(500, 'unexpected_failure', msg)
+
+// Errors several routes raise with the same wording.
+export const signupDisabled = (): HttpError => unprocessable('Signups not allowed for this instance', 'signup_disabled')
+export const emailExists = (): HttpError => unprocessable('A user with this email address has already been registered', 'email_exists')
 
 export type ApiVersion = 'initial' | '2024-01-01'
 
@@ -57,11 +65,10 @@ export function parseApiVersion(header: string | undefined): ApiVersion {
   return t >= Date.parse('2024-01-01T00:00:00Z') ? '2024-01-01' : 'initial'
 }
 
+/** A JSON reply, status 200 unless given. */
 export function json(body: unknown, status = 200, headers?: Record<string, string>): Reply {
   return headers ? { status, body, headers } : { status, body }
 }
-
-const UNEXPECTED = 'Unexpected failure, please check server logs for more information'
 
 /** Turns anything a handler threw into the reply GoTrue would send. */
 export function errorReply(err: unknown, version: ApiVersion, requestId: string): Reply {
@@ -70,7 +77,7 @@ export function errorReply(err: unknown, version: ApiVersion, requestId: string)
     if (err.description) body.error_description = err.description
     return json(body, 400)
   }
-  const e = err instanceof HttpError ? err : new HttpError(500, 'unexpected_failure', UNEXPECTED)
+  const e = err instanceof HttpError ? err : unexpectedFailure()
   const headers: Record<string, string> = {}
   const isNew = version === '2024-01-01'
   if (isNew) headers['X-Supabase-Api-Version'] = '2024-01-01'
@@ -111,6 +118,7 @@ export function encodeValues(values: Record<string, string>): string {
     .join('&')
 }
 
+/** Go's `url.QueryEscape`, so links and otpauth URIs match GoTrue's byte for byte. */
 export function goQueryEscape(s: string): string {
   return encodeURIComponent(s)
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)

@@ -79,12 +79,32 @@ function faultReply(action: { status: number; body?: unknown; headers?: Record<s
   return { status: action.status, headers, body: action.body }
 }
 
+/** The route for `method` + `path` with its match, `'wrong_method'` if only other methods serve the path, else undefined. */
+function findRoute(
+  routes: readonly Compiled[],
+  method: string,
+  path: string,
+): { route: Compiled; match: RegExpExecArray } | 'wrong_method' | undefined {
+  let pathKnown = false
+  for (const route of routes) {
+    const match = route.re.exec(path)
+    if (match === null) continue
+    if (route.method === method) return { route, match }
+    pathKnown = true
+  }
+  return pathKnown ? 'wrong_method' : undefined
+}
+
 export interface Dispatcher {
   handle(req: IncomingMessage, res: ServerResponse): void
   /** Responses held open by `{ hang: true }` faults. */
   readonly hanging: Set<ServerResponse>
 }
 
+/**
+ * The server's request handler: CORS, faults, the request log, then the first route matching method and
+ * path (404 for an unknown path, 405 for a known path with another method).
+ */
 export function createDispatcher(app: App, routes: Route[], faults: FaultRegistry, log: RequestLogWriter): Dispatcher {
   const compiled = routes.map(compile)
   const hanging = new Set<ServerResponse>()
@@ -129,12 +149,11 @@ export function createDispatcher(app: App, routes: Route[], faults: FaultRegistr
     }
 
     let reply: Reply
-    const candidates = inBase ? compiled.filter((r) => r.re.test(path)) : []
-    const route = candidates.find((r) => r.method === method)
-    if (candidates.length === 0) reply = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '404 page not found\n' }
-    else if (!route) reply = { status: 405, body: '' }
+    const found = inBase ? findRoute(compiled, method, path) : undefined
+    if (found === undefined) reply = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '404 page not found\n' }
+    else if (found === 'wrong_method') reply = { status: 405, body: '' }
     else {
-      const match = route.re.exec(path)!
+      const { route, match } = found
       const params: Record<string, string> = {}
       route.names.forEach((n, i) => (params[n] = decodeURIComponent(match[i + 1] ?? '')))
       const ctx = new Ctx(app, req, method, path, url, raw, params)

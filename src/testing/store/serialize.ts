@@ -14,6 +14,7 @@ function put(out: Json, key: string, ms: number | undefined): void {
   if (ms !== undefined) out[key] = iso(ms)
 }
 
+/** A factor as GoTrue renders it in user objects and factor endpoints. */
 export function factorJson(f: FactorRow): Json {
   const out: Json = {
     id: f.id,
@@ -28,7 +29,7 @@ export function factorJson(f: FactorRow): Json {
   return out
 }
 
-export function identityJson(i: IdentityRow): Json {
+function identityJson(i: IdentityRow): Json {
   const out: Json = {
     identity_id: i.identityId,
     id: i.providerId,
@@ -49,6 +50,7 @@ export interface UserJsonOptions {
   withIdentities?: boolean
 }
 
+/** A user as GoTrue renders it, with factors and (unless turned off) identities. */
 export function userJson(store: Store, u: UserRow, opts: UserJsonOptions = {}): Json {
   const out: Json = { id: u.id, aud: u.aud, role: u.role, email: u.email }
   put(out, 'email_confirmed_at', u.emailConfirmedAt)

@@ -133,18 +133,21 @@ export class Store {
 
   /** The session's newest non-revoked token (GoTrue `FindCurrentlyActiveRefreshToken`). */
   activeRefreshToken(sessionId: string): RefreshTokenRow | undefined {
-    let best: RefreshTokenRow | undefined
-    for (const row of this.refreshTokens.values()) {
-      if (row.sessionId === sessionId && !row.revoked && (!best || row.seq > best.seq)) best = row
-    }
-    return best
+    return this.unrevokedToken(sessionId, (row, best) => row.seq > best.seq)
   }
 
   /** The session's oldest non-revoked token (GoTrue `FindTokenBySessionID`, used by MFA verify). */
   oldestActiveRefreshToken(sessionId: string): RefreshTokenRow | undefined {
+    return this.unrevokedToken(sessionId, (row, best) => row.seq < best.seq)
+  }
+
+  private unrevokedToken(
+    sessionId: string,
+    better: (row: RefreshTokenRow, best: RefreshTokenRow) => boolean,
+  ): RefreshTokenRow | undefined {
     let best: RefreshTokenRow | undefined
     for (const row of this.refreshTokens.values()) {
-      if (row.sessionId === sessionId && !row.revoked && (!best || row.seq < best.seq)) best = row
+      if (row.sessionId === sessionId && !row.revoked && (!best || better(row, best))) best = row
     }
     return best
   }
