@@ -50,9 +50,9 @@ function signInKindFor(next: ModelEvent | undefined): SignInKind | 'wrongPasswor
   return 'auth' // superseded, aborted, storage failure on its write, or the path ends here
 }
 
-/** Parks the refresh at its first storage read, when this step is going to start one. */
+/** Parks the refresh at its first storage read, when this step is going to start one (joining one starts none). */
 function expectRefresh(c: StepContext): Hold | undefined {
-  if (c.to !== 'refreshing') return undefined
+  if (c.to !== 'refreshing' || c.from === 'refreshing') return undefined
   c.rig.flight = c.rig.storage.holdNext('getItem', 'refresh read')
   return c.rig.flight
 }
@@ -192,11 +192,10 @@ const executors: Record<string, Executor> = {
   },
 
   'REFRESH': async (c) => {
+    // From a signed-in status this starts a refresh; during one (started by the timer, the restore, a
+    // session adopted as due, or another refreshSession()) it joins it.
     const hold = expectRefresh(c)
     c.rig.track(c.rig.auth.refreshSession())
-    // A second refresh joins the one in flight only if both calls are made in the same tick (otherwise
-    // it waits for the first to settle), so the follow-up step's call is made here.
-    if (c.steps[c.index + 1]?.event.type === 'REFRESH') c.rig.sameTickFollowUp(c.rig.auth.refreshSession(), 'REFRESH')
     await settleFlight(c, hold)
   },
 

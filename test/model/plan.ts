@@ -57,14 +57,6 @@ export const UNREACHABLE_VIA_CLIENT: readonly Unreachable[] = [
     matches: (_, e) => e.type === 'xstate.error.actor.signOut',
   },
   {
-    id: 'refresh-joins-unforced-refresh',
-    reason:
-      'a REFRESH meets a refresh in flight only when two refreshSession() calls are made in the same tick: ClientCore.command ' +
-      'waits for settled() otherwise, so a refresh started by the timer, the restore or another tab is never joined ' +
-      '(a refreshSession() made during it waits, then refreshes again)',
-    matches: (s, e) => e.type === 'REFRESH' && statusOf(s) === 'refreshing' && refreshForced(s) !== true,
-  },
-  {
     id: 'forced-refresh-adopts',
     reason: 'refreshSession() sends a forced REFRESH, and a forced refresh always spends the stored refresh token (actors.ts), never adopts',
     matches: (s, e) => e.type === 'xstate.done.actor.refresh' && e['outcome'] === 'adopted' && refreshForced(s) === true,
