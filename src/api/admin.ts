@@ -9,7 +9,7 @@ import { isRecord } from '../http/json.js'
 import type { CallOptions, Factor, SignOutScope, User } from '../types.js'
 import { logout } from './logout.js'
 import { malformedResponse, parseFactors, parseUser, parseUsers } from './session-response.js'
-import { optionalObject, optionalString, pathSegment, requireOneOf, requireString, requireUuid } from './validate.js'
+import { optionalObject, optionalString, pathSegment, requireOneOf, requireString, requireUuid, requireObject } from './validate.js'
 
 export interface AdminUserAttributes {
   email?: string
@@ -178,7 +178,7 @@ export async function deleteUser(http: Http, id: string, shouldSoftDelete = fals
  * ```
  */
 export async function generateLink(http: Http, p: GenerateLinkParams, options?: CallOptions): Promise<GenerateLinkResult> {
-  if (typeof p !== 'object' || p === null) throw new AuthInvalidCredentialsError('generateLink needs a params object')
+  requireObject(p, 'params')
   const type = requireOneOf(p.type, LINK_TYPES, 'type')
   const email = requireString(p.email, 'email')
   const opts = optionalObject(p.options, 'options') ?? {}

@@ -61,6 +61,13 @@ export function optionalObject(value: unknown, name: string): Record<string, unk
   return value as Record<string, unknown>
 }
 
+/** A plain object, required: a method's argument object, refused before any request when it is not one. */
+export function requireObject(value: unknown, name: string): Record<string, unknown> {
+  const object = optionalObject(value, name)
+  if (object === undefined) throw new AuthInvalidCredentialsError(`${name} must be an object`)
+  return object
+}
+
 export type Contact = { kind: 'email'; email: string } | { kind: 'phone'; phone: string }
 
 /** Exactly one of email and phone, as every GoTrue endpoint that takes both requires. */

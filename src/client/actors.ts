@@ -19,9 +19,10 @@ import * as api from '../api/index.js'
 import type { Coordinator } from '../coordination/index.js'
 import { AuthError, isAuthApiError, isAuthError, isAuthSessionMissingError } from '../errors.js'
 import type { Http } from '../http/index.js'
+import { combineSignals } from '../http/signals.js'
 import type { SessionStore } from '../storage/index.js'
 import type { Session } from '../types.js'
-import { callSignIn, combine } from './sign-in-calls.js'
+import { callSignIn } from './sign-in-calls.js'
 import { isExpiringSoon, toSession } from './session.js'
 import type { Clock } from './clock.js'
 
@@ -80,7 +81,7 @@ export function createLifecycleActors(depsOf: (system: object) => ActorDeps) {
       http,
       input.session.access_token,
       { factorId: request.factorId, challengeId: request.challengeId, code: request.code },
-      { timeout: request.options?.timeout, signal: combine(signal, request.options?.signal) },
+      { timeout: request.options?.timeout, signal: combineSignals([signal, request.options?.signal]).signal },
     )
     if (signal.aborted) throw abortedError(signal)
     const session = toSession(response, clock.now())

@@ -6,6 +6,7 @@ import type { Observable } from 'rxjs'
 import type { Actor } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
 import * as api from '../api/index.js'
+import { requireObject } from '../api/validate.js'
 import { type AuthError, AuthInvalidCredentialsError, isAuthApiError, isAuthSessionMissingError } from '../errors.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
 import { ClientCore } from './core.js'
@@ -30,10 +31,6 @@ import type {
 function sessionIsGone(error: unknown): error is AuthError {
   if (isAuthSessionMissingError(error)) return true
   return isAuthApiError(error) && (error.code === 'user_not_found' || error.code === 'user_banned')
-}
-
-function requireObject(value: unknown, what: string): void {
-  if (typeof value !== 'object' || value === null) throw new AuthInvalidCredentialsError(`${what} must be an object`)
 }
 
 /**

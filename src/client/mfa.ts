@@ -4,16 +4,13 @@
  * @module
  */
 import * as api from '../api/index.js'
+import { requireObject } from '../api/validate.js'
 import { AuthInvalidCredentialsError } from '../errors.js'
 import type { AMREntry, CallOptions, Factor, TokenResponse } from '../types.js'
 import { decodeJwt } from '../jwt/decode.js'
 import { currentAal, nextAal } from '../../machines/session-facts.js'
 import type { ClientCore } from './core.js'
 import type { AssuranceLevel, FactorsList } from './types.js'
-
-function requireParams(params: unknown): void {
-  if (typeof params !== 'object' || params === null) throw new AuthInvalidCredentialsError('params must be an object')
-}
 
 export class MfaApi {
   readonly #core: ClientCore
@@ -27,14 +24,14 @@ export class MfaApi {
    * @example const { id, totp } = await auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Phone' })
    */
   async enroll(params: api.EnrollParams, options?: CallOptions): Promise<api.EnrollResponse> {
-    requireParams(params)
+    requireObject(params, 'params')
     const session = await this.#core.requireSession()
     return api.enrollFactor(this.#core.http, session.access_token, params, options)
   }
 
   /** @example const { id: challengeId } = await auth.mfa.challenge({ factorId }) */
   async challenge(params: { factorId: string; channel?: 'sms' | 'whatsapp' }, options?: CallOptions): Promise<api.ChallengeResponse> {
-    requireParams(params)
+    requireObject(params, 'params')
     const session = await this.#core.requireSession()
     return api.challengeFactor(this.#core.http, session.access_token, params, options)
   }
@@ -44,7 +41,7 @@ export class MfaApi {
    * @example await auth.mfa.verify({ factorId, challengeId, code })
    */
   async verify(params: { factorId: string; challengeId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
-    requireParams(params)
+    requireObject(params, 'params')
     if (typeof params.code !== 'string' || params.code === '') throw new AuthInvalidCredentialsError('code is required')
     await this.#core.requireSession()
     return this.#core.command<TokenResponse>({ type: 'VERIFY_MFA', request: { ...params, options } }, 'verify the factor')
@@ -52,14 +49,14 @@ export class MfaApi {
 
   /** Challenge and verify in one go (TOTP). */
   async challengeAndVerify(params: { factorId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
-    requireParams(params)
+    requireObject(params, 'params')
     const challenge = await this.challenge({ factorId: params.factorId }, options)
     return this.verify({ factorId: params.factorId, challengeId: challenge.id, code: params.code }, options)
   }
 
   /** Removes a factor (a verified one needs an `aal2` session), then re-reads the user so the status follows. */
   async unenroll(params: { factorId: string }, options?: CallOptions): Promise<{ id: string }> {
-    requireParams(params)
+    requireObject(params, 'params')
     const session = await this.#core.requireSession()
     const result = await api.unenrollFactor(this.#core.http, session.access_token, params, options)
     const user = await api.getUser(this.#core.http, session.access_token, options)

@@ -6,6 +6,7 @@
 import * as api from '../api/index.js'
 import { AuthInvalidCredentialsError } from '../errors.js'
 import type { Http } from '../http/index.js'
+import { combineSignals } from '../http/signals.js'
 import { decodeJwt } from '../jwt/decode.js'
 import type { SignInMethod, SignInRequest } from '../../machines/lifecycle-types.js'
 import type { CallOptions, Session, TokenResponse } from '../types.js'
@@ -128,17 +129,5 @@ const CALLS: Record<SignInMethod, Call> = { signUp, password, anonymous, verifyO
 export function callSignIn(deps: SignInDeps, request: SignInRequest, signal: AbortSignal): Promise<SignInCallResult> {
   const call = CALLS[request.method]
   if (!call) throw new AuthInvalidCredentialsError(`Unknown sign-in method`)
-  return call(deps, request.params, { ...request.options, signal: combine(signal, request.options?.signal) })
-}
-
-/** The chart's signal (state left) and the caller's signal (user gave up) both abort the request. */
-export function combine(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
-  if (!b) return a
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b])
-  const controller = new AbortController()
-  const abort = (source: AbortSignal) => () => controller.abort(source.reason)
-  if (a.aborted || b.aborted) controller.abort((a.aborted ? a : b).reason)
-  a.addEventListener('abort', abort(a), { once: true })
-  b.addEventListener('abort', abort(b), { once: true })
-  return controller.signal
+  return call(deps, request.params, { ...request.options, signal: combineSignals([signal, request.options?.signal]).signal })
 }
