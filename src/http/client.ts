@@ -4,7 +4,6 @@
  * the state machine's decision.
  * @module
  */
-import ky, { type KyInstance } from 'ky'
 import { AuthError, AuthRetryableFetchError } from '../errors.js'
 import type { CallOptions } from '../types.js'
 import { API_VERSION, API_VERSION_HEADER, CLIENT_INFO, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js'
@@ -75,9 +74,10 @@ function normalizeBaseUrl(url: string): string {
 }
 
 /**
- * Creates the transport for one client: one ky instance, with retries, timeouts and status errors turned
- * off because the chart decides retries and this module maps every failure itself. (ky clones each
- * request to prepare for retries it will never make here; the benchmark measures what that costs.)
+ * Creates the transport for one client: `fetch` with the Supabase headers, one timeout and no retries,
+ * because the chart decides retries and this module maps every failure itself. (It used ky until the
+ * benchmark showed ky building and cloning a `Request` per call for retries it never made: a quarter of
+ * the client's CPU and ~5 KB gzipped; see `bench/NOTES.md`.)
  *
  * @example
  * ```ts
@@ -88,13 +88,8 @@ function normalizeBaseUrl(url: string): string {
 export function createHttp(config: HttpConfig): Http {
   const url = normalizeBaseUrl(config.url)
   const defaultTimeout = effectiveTimeout(config.timeout, DEFAULT_TIMEOUT_MS)
-  const instance: KyInstance = ky.create({
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
-    // Late-bound so a test or polyfill that swaps globalThis.fetch after construction is honoured.
-    fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-  })
+  // Late-bound so a test or polyfill that swaps globalThis.fetch after construction is honoured.
+  const send: typeof fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init))
 
   async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     // Built only when a message is: the happy path never needs the list.
@@ -155,7 +150,7 @@ export function createHttp(config: HttpConfig): Http {
     try {
       let response: Response
       try {
-        response = await instance(target, {
+        response = await send(target, {
           method,
           headers,
           signal: controller.signal,

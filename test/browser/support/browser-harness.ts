@@ -56,7 +56,7 @@ export interface BrowserWorld {
 
 async function bundle(dir: string): Promise<string> {
   const outfile = join(dir, 'harness.js')
-  // xstate, rxjs and ky are bundled in; nothing from node: may reach the page, so the build fails if it does.
+  // xstate and rxjs are bundled in; nothing from node: may reach the page, so the build fails if it does.
   await build({ entryPoints: [PAGE_ENTRY], outfile, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent' })
   return readFile(outfile, 'utf8')
 }
