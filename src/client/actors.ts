@@ -77,12 +77,15 @@ export function createLifecycleActors(depsOf: (system: object) => ActorDeps) {
   const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, signal, system }) => {
     const { http, store, clock } = depsOf(system)
     const { request } = input
-    const response = await api.verifyFactor(
-      http,
-      input.session.access_token,
-      { factorId: request.factorId, challengeId: request.challengeId, code: request.code },
-      { timeout: request.options?.timeout, signal: combineSignals([signal, request.options?.signal]).signal },
-    )
+    const combined = combineSignals([signal, request.options?.signal])
+    const response = await api
+      .verifyFactor(
+        http,
+        input.session.access_token,
+        { factorId: request.factorId, challengeId: request.challengeId, code: request.code },
+        { timeout: request.options?.timeout, signal: combined.signal },
+      )
+      .finally(combined.dispose)
     if (signal.aborted) throw abortedError(signal)
     const session = toSession(response, clock.now())
     await store.write(session)

@@ -3,7 +3,7 @@
  * fan-out and cross-client messages. Public methods (`auth-client.ts`, `mfa.ts`) are thin layers over this.
  * @module
  */
-import { type Actor, createActor, waitFor } from 'xstate'
+import { type Actor, createActor } from 'xstate'
 import { lifecycleMachine, type LifecycleMachine } from '../../machines/lifecycle.js'
 import type { AuthStatus, LifecycleEmitted, LifecycleEvent } from '../../machines/lifecycle-types.js'
 import { type Coordinator, createCoordinator } from '../coordination/index.js'
@@ -17,6 +17,7 @@ import { type AuthClientOptions, DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REFRESH_MARGIN
 import { redactingInspector } from './redact.js'
 import { ReplyRegistry } from './replies.js'
 import { isExpired, isExpiringSoon } from './session.js'
+import { untilSettled } from './settled.js'
 import { SETTLED_STATUSES, statusOf } from './state.js'
 import { type AuthStreams, createStreams } from './streams.js'
 
@@ -96,10 +97,7 @@ export class ClientCore {
       refreshMarginMs: this.refreshMarginMs,
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     })
-    this.ready = waitFor(this.actor, (snapshot) => SETTLED_STATUSES.has(statusOf(snapshot)) || snapshot.status !== 'active').then(
-      () => undefined,
-      () => undefined,
-    )
+    this.ready = untilSettled(this.actor).then(() => undefined)
     this.streams = createStreams(this.actor, this.ready)
     this.#wire()
     this.actor.start()
@@ -176,11 +174,7 @@ export class ClientCore {
   async settled(timeoutMs = 60_000): Promise<void> {
     await this.ready
     if (SETTLED_STATUSES.has(this.status)) return
-    try {
-      await waitFor(this.actor, (snapshot) => SETTLED_STATUSES.has(statusOf(snapshot)) || snapshot.status !== 'active', {
-        timeout: timeoutMs,
-      })
-    } catch {
+    if (!(await untilSettled(this.actor, timeoutMs))) {
       throw new AuthError(`Gave up waiting for ${this.status} to finish after ${timeoutMs} ms`, undefined, 'timeout')
     }
   }

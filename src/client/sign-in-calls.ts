@@ -129,5 +129,6 @@ const CALLS: Record<SignInMethod, Call> = { signUp, password, anonymous, verifyO
 export function callSignIn(deps: SignInDeps, request: SignInRequest, signal: AbortSignal): Promise<SignInCallResult> {
   const call = CALLS[request.method]
   if (!call) throw new AuthInvalidCredentialsError(`Unknown sign-in method`)
-  return call(deps, request.params, { ...request.options, signal: combineSignals([signal, request.options?.signal]).signal })
+  const combined = combineSignals([signal, request.options?.signal])
+  return call(deps, request.params, { ...request.options, signal: combined.signal }).finally(combined.dispose)
 }

@@ -156,7 +156,7 @@ describe('createHttp: configuration', () => {
 })
 
 describe('combineSignals', () => {
-  it('falls back to hand-wired listeners when AbortSignal.any is absent', async () => {
+  it('aborts with the first reason, detaches on dispose, and needs no AbortSignal.any', async () => {
     const { combineSignals } = await import('../../src/http/signals.js')
     const original = Object.getOwnPropertyDescriptor(AbortSignal, 'any')
     Reflect.deleteProperty(AbortSignal, 'any')
@@ -166,6 +166,7 @@ describe('combineSignals', () => {
       const combined = combineSignals([a.signal, undefined, b.signal])
       expect(combined.signal.aborted).toBe(false)
       b.abort('why')
+      a.abort('later')
       expect(combined.signal.aborted).toBe(true)
       expect(combined.signal.reason).toBe('why')
 
