@@ -109,14 +109,14 @@ export class ClientCore {
       // call back into the client without re-entering the chart mid-step.
       queueMicrotask(() => this.#deliver(emitted))
     }
-    const replySub = this.actor.on('reply', onEmitted)
-    const eventSub = this.actor.on('authEvent', onEmitted)
+    // One wildcard listener for both kinds (`reply`, `authEvent`): one listener set per client, not two.
+    const emittedSub = this.actor.on('*', onEmitted)
     const unsubscribeMessages = this.coordinator.subscribe((message) => {
       this.actor.send({ type: 'SESSION_CHANGED_ELSEWHERE', event: message.event, session: message.session })
     })
     const unsubscribeDegraded = this.store.onDegraded(() => this.actor.send({ type: 'STORAGE_DEGRADED' }))
     if (this.store.degraded) this.actor.send({ type: 'STORAGE_DEGRADED' })
-    this.#cleanups.push(() => replySub.unsubscribe(), () => eventSub.unsubscribe(), unsubscribeMessages, unsubscribeDegraded)
+    this.#cleanups.push(() => emittedSub.unsubscribe(), unsubscribeMessages, unsubscribeDegraded)
   }
 
   #deliver(emitted: LifecycleEmitted): void {

@@ -12,7 +12,8 @@ interface Waiter {
 
 export class ReplyRegistry {
   #next = 0
-  readonly #waiters = new Map<string, Waiter>()
+  // Created on the first call: most clients never make one, and an empty Map still costs ~200 bytes each.
+  #waiters: Map<string, Waiter> | undefined
 
   newId(): string {
     this.#next += 1
@@ -21,25 +22,25 @@ export class ReplyRegistry {
 
   wait<T>(requestId: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#waiters.set(requestId, { resolve: resolve as (value: unknown) => void, reject })
+      ;(this.#waiters ??= new Map()).set(requestId, { resolve: resolve as (value: unknown) => void, reject })
     })
   }
 
   resolve(requestIds: readonly string[], value: unknown): void {
     for (const id of requestIds) {
-      this.#waiters.get(id)?.resolve(value)
-      this.#waiters.delete(id)
+      this.#waiters?.get(id)?.resolve(value)
+      this.#waiters?.delete(id)
     }
   }
 
   reject(requestIds: readonly string[], error: unknown): void {
     for (const id of requestIds) {
-      this.#waiters.get(id)?.reject(error)
-      this.#waiters.delete(id)
+      this.#waiters?.get(id)?.reject(error)
+      this.#waiters?.delete(id)
     }
   }
 
   rejectAll(message: string): void {
-    this.reject([...this.#waiters.keys()], new AuthError(message, undefined, 'disposed'))
+    this.reject([...(this.#waiters?.keys() ?? [])], new AuthError(message, undefined, 'disposed'))
   }
 }

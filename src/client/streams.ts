@@ -16,11 +16,11 @@ export interface AuthEventItem {
 }
 
 export interface AuthStreams {
-  state$: Observable<AuthState>
-  session$: Observable<Session | null>
-  user$: Observable<User | null>
+  readonly state$: Observable<AuthState>
+  readonly session$: Observable<Session | null>
+  readonly user$: Observable<User | null>
   /** `INITIAL_SESSION` once the client is initialized, then every auth event, each after its state is committed. */
-  events$: Observable<AuthEventItem>
+  readonly events$: Observable<AuthEventItem>
   /** Feeds `events$`; called by the client after the chart commits the state an event describes. */
   publish(item: AuthEventItem): void
   complete(): void
@@ -53,52 +53,84 @@ interface EventListener {
   complete(): void
 }
 
+/**
+ * The client's streams. Each is made on first access and then kept (so `client.state$ === client.state$`):
+ * a client created per request on a server may never be observed.
+ */
 export function createStreams(actor: Actor<LifecycleMachine>, ready: Promise<void>): AuthStreams {
+  return new LazyStreams(actor, ready)
+}
+
+/** A class, not an object literal with getters: V8 keeps such literals in dictionary mode (~400 bytes each). */
+class LazyStreams implements AuthStreams {
+  readonly #actor: Actor<LifecycleMachine>
+  readonly #ready: Promise<void>
   // A plain listener set rather than an rxjs `Subject`: nothing else of Subject is used, and it is ~2.6 KB
   // minified in every app bundle.
-  const live = new Set<EventListener>()
-  let completed = false
+  #live: Set<EventListener> | undefined
+  #completed = false
+  #state$: Observable<AuthState> | undefined
+  #session$: Observable<Session | null> | undefined
+  #user$: Observable<User | null> | undefined
+  #events$: Observable<AuthEventItem> | undefined
 
-  const state$ = watch(actor, toAuthState, sameState)
-  const session$ = watch(actor, (snapshot) => toAuthState(snapshot).session, Object.is)
-  const user$ = watch(actor, (snapshot) => toAuthState(snapshot).user, Object.is)
+  constructor(actor: Actor<LifecycleMachine>, ready: Promise<void>) {
+    this.#actor = actor
+    this.#ready = ready
+  }
 
-  const events$ = new Observable<AuthEventItem>((subscriber) => {
-    let initialSent = false
-    if (completed) {
-      subscriber.complete()
-      return
-    }
-    const listener: EventListener = {
-      // Events committed before this subscriber's INITIAL_SESSION are already reflected in it.
-      next: (item) => {
-        if (initialSent) subscriber.next(item)
-      },
-      complete: () => subscriber.complete(),
-    }
-    live.add(listener)
-    void ready.then(() => {
-      if (subscriber.closed) return
-      const snapshot = actor.getSnapshot()
-      const session = SETTLED_STATUSES.has(statusOf(snapshot)) ? snapshot.context.session : toAuthState(snapshot).session
-      initialSent = true
-      subscriber.next({ event: 'INITIAL_SESSION', session })
+  get state$(): Observable<AuthState> {
+    return (this.#state$ ??= watch(this.#actor, toAuthState, sameState))
+  }
+
+  get session$(): Observable<Session | null> {
+    return (this.#session$ ??= watch(this.#actor, (snapshot) => toAuthState(snapshot).session, Object.is))
+  }
+
+  get user$(): Observable<User | null> {
+    return (this.#user$ ??= watch(this.#actor, (snapshot) => toAuthState(snapshot).user, Object.is))
+  }
+
+  get events$(): Observable<AuthEventItem> {
+    return (this.#events$ ??= this.#eventStream())
+  }
+
+  publish(item: AuthEventItem): void {
+    if (this.#live === undefined) return
+    for (const listener of [...this.#live]) listener.next(item)
+  }
+
+  complete(): void {
+    this.#completed = true
+    for (const listener of [...(this.#live ?? [])]) listener.complete()
+    this.#live = undefined
+  }
+
+  #eventStream(): Observable<AuthEventItem> {
+    return new Observable<AuthEventItem>((subscriber) => {
+      if (this.#completed) {
+        subscriber.complete()
+        return
+      }
+      let initialSent = false
+      const listener: EventListener = {
+        // Events committed before this subscriber's INITIAL_SESSION are already reflected in it.
+        next: (item) => {
+          if (initialSent) subscriber.next(item)
+        },
+        complete: () => subscriber.complete(),
+      }
+      ;(this.#live ??= new Set()).add(listener)
+      void this.#ready.then(() => {
+        if (subscriber.closed) return
+        const snapshot = this.#actor.getSnapshot()
+        const session = SETTLED_STATUSES.has(statusOf(snapshot)) ? snapshot.context.session : toAuthState(snapshot).session
+        initialSent = true
+        subscriber.next({ event: 'INITIAL_SESSION', session })
+      })
+      return () => {
+        this.#live?.delete(listener)
+      }
     })
-    return () => live.delete(listener)
-  })
-
-  return {
-    state$,
-    session$,
-    user$,
-    events$,
-    publish: (item) => {
-      for (const listener of [...live]) listener.next(item)
-    },
-    complete: () => {
-      completed = true
-      for (const listener of [...live]) listener.complete()
-      live.clear()
-    },
   }
 }

@@ -1,7 +1,7 @@
 import { AuthError } from '../errors.js'
 import { processLock, join, leave, broadcast, randomId, type Member } from './registry.js'
 import type { Coordinator, Lease, LockBackend, LockInfo, SessionMessage, WithLockOptions } from './types.js'
-import { findLockManager, WebLock } from './web-lock.js'
+import { findLockManager, type LockManagerLike, WebLock } from './web-lock.js'
 
 /**
  * Creates this client's handle on the refresh lock and the session bus for `storage` + `key`.
@@ -14,47 +14,115 @@ import { findLockManager, WebLock } from './web-lock.js'
  * off(); coordinator.close()
  */
 export function createCoordinator(storage: object, key: string): Coordinator {
-  const id = randomId()
-  const fifo = processLock(storage, key)
-  const locks = findLockManager()
-  const lock: LockBackend = locks === undefined ? fifo : new WebLock(locks, `lock:${key}`, fifo)
-  const listeners = new Set<(message: SessionMessage) => void>()
+  return new StorageCoordinator(storage, key)
+}
+
+/**
+ * A class rather than a closure-built object: an object literal with getters is kept by V8 in dictionary
+ * mode (~400 bytes per client), a class instance is not.
+ */
+class StorageCoordinator implements Coordinator {
+  readonly id = randomId()
+  readonly crossContext: boolean
+  readonly #storage: object
+  readonly #key: string
+  readonly #locks: LockManagerLike | undefined
+  // The lock and the set of waits are made on first use: a client that never refreshes (most of those
+  // created per request on a server) never needs them.
+  #lock: LockBackend | undefined
   /** One controller per pending withLock wait: aborted by the caller's signal or by close(). */
-  const waits = new Set<AbortController>()
-  let closed = false
-  let listenerErrors = 0
-  let lastHeard: SessionMessage | undefined
-  let lastPublished: Omit<SessionMessage, 'from'> | undefined
+  #waits: Set<AbortController> | undefined
+  readonly #listeners = new Set<(message: SessionMessage) => void>()
+  readonly #member: Member
+  #closed = false
+  #listenerErrors = 0
+  #lastHeard: SessionMessage | undefined
+  #lastPublished: Omit<SessionMessage, 'from'> | undefined
 
-  const member: Member = {
-    id,
-    deliver(message) {
-      if (closed) return
-      lastHeard = message
-      for (const listener of [...listeners]) {
-        try {
-          listener(message)
-        } catch {
-          // Counted, not logged: the message may carry tokens, and one listener must not starve the rest.
-          listenerErrors += 1
-        }
-      }
-    },
+  constructor(storage: object, key: string) {
+    this.#storage = storage
+    this.#key = key
+    this.#locks = findLockManager()
+    this.crossContext = this.#locks !== undefined
+    this.#member = { id: this.id, deliver: (message) => this.#deliver(message) }
+    join(storage, key, this.#member)
   }
-  join(storage, key, member)
 
-  const disposed = (): AuthError => new AuthError('Coordinator closed', undefined, 'disposed')
+  get listenerErrors(): number {
+    return this.#listenerErrors
+  }
 
-  async function acquire(options: WithLockOptions): Promise<Lease> {
-    if (closed) throw disposed()
+  get lastHeard(): SessionMessage | undefined {
+    return this.#lastHeard
+  }
+
+  async withLock<T>(fn: (lock: LockInfo) => Promise<T>, options: WithLockOptions): Promise<T> {
+    const lease = await this.#acquire(options)
+    try {
+      return await fn({ acquired: lease.acquired })
+    } finally {
+      lease.release()
+    }
+  }
+
+  publish(message: Omit<SessionMessage, 'from'>): void {
+    if (this.#closed) return
+    // The refresher announces inside the lock and the client again once the state is committed: one is enough.
+    const last = this.#lastPublished
+    if (last?.event === message.event && last.session?.refresh_token === message.session?.refresh_token) return
+    this.#lastPublished = message
+    broadcast(this.#storage, this.#key, this.#member, { type: 'session', event: message.event, session: message.session, from: this.id })
+  }
+
+  subscribe(listener: (message: SessionMessage) => void): () => void {
+    if (this.#closed) return () => {}
+    this.#listeners.add(listener)
+    return () => {
+      this.#listeners.delete(listener)
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    leave(this.#storage, this.#key, this.#member)
+    this.#listeners.clear()
+    const error = disposed()
+    for (const wait of [...(this.#waits ?? [])]) wait.abort(error)
+    this.#waits = undefined
+  }
+
+  #deliver(message: SessionMessage): void {
+    if (this.#closed) return
+    this.#lastHeard = message
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(message)
+      } catch {
+        // Counted, not logged: the message may carry tokens, and one listener must not starve the rest.
+        this.#listenerErrors += 1
+      }
+    }
+  }
+
+  #lockBackend(): LockBackend {
+    if (this.#lock === undefined) {
+      const fifo = processLock(this.#storage, this.#key)
+      this.#lock = this.#locks === undefined ? fifo : new WebLock(this.#locks, `lock:${this.#key}`, fifo)
+    }
+    return this.#lock
+  }
+
+  async #acquire(options: WithLockOptions): Promise<Lease> {
+    if (this.#closed) throw disposed()
     const wait = new AbortController()
     const { signal } = options
     const forwardAbort = (): void => wait.abort(signal?.reason)
     if (signal?.aborted) throw signal.reason
     signal?.addEventListener('abort', forwardAbort, { once: true })
-    waits.add(wait)
+    ;(this.#waits ??= new Set()).add(wait)
     try {
-      const lease = await lock.acquire(options.timeoutMs, wait.signal)
+      const lease = await this.#lockBackend().acquire(options.timeoutMs, wait.signal)
       // Granted in the same tick as an abort or close(): the abort wins, the lock goes to the next waiter.
       if (wait.signal.aborted) {
         lease.release()
@@ -62,54 +130,12 @@ export function createCoordinator(storage: object, key: string): Coordinator {
       }
       return lease
     } finally {
-      waits.delete(wait)
+      this.#waits?.delete(wait)
       signal?.removeEventListener('abort', forwardAbort)
     }
   }
+}
 
-  return {
-    id,
-    get listenerErrors() {
-      return listenerErrors
-    },
-    get lastHeard() {
-      return lastHeard
-    },
-    crossContext: locks !== undefined,
-
-    async withLock<T>(fn: (lock: LockInfo) => Promise<T>, options: WithLockOptions): Promise<T> {
-      const lease = await acquire(options)
-      try {
-        return await fn({ acquired: lease.acquired })
-      } finally {
-        lease.release()
-      }
-    },
-
-    publish(message) {
-      if (closed) return
-      // The refresher announces inside the lock and the client again once the state is committed: one is enough.
-      if (lastPublished?.event === message.event && lastPublished.session?.refresh_token === message.session?.refresh_token) return
-      lastPublished = message
-      broadcast(storage, key, member, { type: 'session', event: message.event, session: message.session, from: id })
-    },
-
-    subscribe(listener) {
-      if (closed) return () => {}
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
-
-    close() {
-      if (closed) return
-      closed = true
-      leave(storage, key, member)
-      listeners.clear()
-      const error = disposed()
-      for (const wait of [...waits]) wait.abort(error)
-      waits.clear()
-    },
-  }
+function disposed(): AuthError {
+  return new AuthError('Coordinator closed', undefined, 'disposed')
 }

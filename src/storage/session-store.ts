@@ -55,28 +55,120 @@ export function createSessionStore(
   key: string,
   options: SessionStoreOptions = {},
 ): SessionStore {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS
-  const allKeys = [key, `${key}-user`, `${key}-code-verifier`]
-  const memory = new Map<string, string>()
-  const listeners = new Set<(error: unknown) => void>()
-  let degraded = false
-  /** The raw session value last read from or written to the adapter: what memory starts from on degradation. */
-  let lastKnown: string | null = null
-  let tail: Promise<unknown> = Promise.resolve()
+  return new StorageSlot(storage, key, options.timeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS)
+}
 
-  function serialized<T>(operation: () => Promise<T>): Promise<T> {
-    const run = tail.then(operation)
-    tail = run.then(noop, noop)
+/**
+ * A class rather than a closure-built object: an object literal with getters is kept by V8 in dictionary
+ * mode (~400 bytes per client), a class instance is not.
+ */
+class StorageSlot implements SessionStore {
+  readonly key: string
+  readonly #storage: SupportedStorage
+  readonly #timeoutMs: number
+  #degraded = false
+  // Only a degraded store holds values in memory, and only a client listens: both are made on first use,
+  // since apps that render per request (SSR) create a client, and these, for every request.
+  #memory: Map<string, string> | undefined
+  #listeners: Set<(error: unknown) => void> | undefined
+  /** The raw session value last read from or written to the adapter: what memory starts from on degradation. */
+  #lastKnown: string | null = null
+  #tail: Promise<unknown> = Promise.resolve()
+
+  constructor(storage: SupportedStorage, key: string, timeoutMs: number) {
+    this.#storage = storage
+    this.key = key
+    this.#timeoutMs = timeoutMs
+  }
+
+  get degraded(): boolean {
+    return this.#degraded
+  }
+
+  read(): Promise<{ session: Session | null; problem?: StoreProblem }> {
+    return this.#serialized(async () => {
+      if (this.#degraded) return this.#readMemory()
+      const got = await this.#call('getItem', () => this.#storage.getItem(this.key))
+      if (!got.ok) {
+        this.#degrade(got.error)
+        return this.#readMemory()
+      }
+      const raw = got.value ?? null
+      const { session, corrupt } =
+        typeof raw === 'string' || raw === null ? parseStoredSession(raw) : { session: null, corrupt: true }
+      if (!corrupt) {
+        this.#lastKnown = session === null ? null : (raw as string)
+        return { session }
+      }
+      this.#lastKnown = null
+      const removed = await this.#call('removeItem', () => this.#storage.removeItem(this.key))
+      if (!removed.ok) this.#degrade(removed.error)
+      return { session: null, problem: 'corrupt' as const }
+    })
+  }
+
+  write(session: Session): Promise<void> {
+    return this.#serialized(async () => {
+      let raw: string
+      try {
+        raw = JSON.stringify(session)
+      } catch {
+        // Only a hand-built session with cycles or BigInts gets here; there is nothing storable.
+        return
+      }
+      if (this.#memory !== undefined) {
+        this.#memory.set(this.key, raw)
+        return
+      }
+      const set = await this.#call('setItem', () => this.#storage.setItem(this.key, raw))
+      this.#lastKnown = raw
+      if (!set.ok) {
+        this.#degrade(set.error)
+        this.#scrub([this.key])
+      }
+    })
+  }
+
+  remove(): Promise<void> {
+    return this.#serialized(async () => {
+      this.#lastKnown = null
+      const keys = [this.key, `${this.key}-user`, `${this.key}-code-verifier`]
+      if (this.#memory !== undefined) {
+        this.#memory.clear()
+        this.#scrub(keys)
+        return
+      }
+      const outcomes = await Promise.all(keys.map((k) => this.#call('removeItem', () => this.#storage.removeItem(k))))
+      const failure = outcomes.find((outcome) => !outcome.ok)
+      if (failure !== undefined && !failure.ok) this.#degrade(failure.error)
+    })
+  }
+
+  onDegraded(listener: (error: unknown) => void): () => void {
+    if (this.#degraded) return noop
+    ;(this.#listeners ??= new Set()).add(listener)
+    return () => {
+      this.#listeners?.delete(listener)
+    }
+  }
+
+  #call<T>(operation: 'getItem' | 'setItem' | 'removeItem', call: () => T | Promise<T>) {
+    return boundedCall(operation, call, this.#timeoutMs)
+  }
+
+  #serialized<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(operation)
+    this.#tail = run.then(noop, noop)
     return run
   }
 
-  function degrade(error: unknown): void {
-    if (degraded) return
-    degraded = true
-    memory.clear()
-    if (lastKnown !== null) memory.set(key, lastKnown)
-    const notify = [...listeners]
-    listeners.clear()
+  #degrade(error: unknown): void {
+    if (this.#degraded) return
+    this.#degraded = true
+    this.#memory = new Map()
+    if (this.#lastKnown !== null) this.#memory.set(this.key, this.#lastKnown)
+    const notify = [...(this.#listeners ?? [])]
+    this.#listeners = undefined
     for (const listener of notify) {
       queueMicrotask(() => {
         try {
@@ -92,90 +184,18 @@ export function createSessionStore(
    * Best-effort, unawaited removal from the adapter after it failed. Nothing waits on it, so it needs no
    * timer (which would only hold a Node process open for a hung adapter).
    */
-  function scrub(keys: readonly string[]): void {
+  #scrub(keys: readonly string[]): void {
     for (const k of keys) {
       try {
-        Promise.resolve(storage.removeItem(k)).then(noop, noop)
+        Promise.resolve(this.#storage.removeItem(k)).then(noop, noop)
       } catch {
         // The adapter already failed once; a second failure changes nothing.
       }
     }
   }
 
-  function readMemory(): { session: Session | null; problem: StoreProblem } {
-    return { session: parseStoredSession(memory.get(key) ?? null).session, problem: 'unavailable' }
-  }
-
-  return {
-    key,
-    get degraded() {
-      return degraded
-    },
-
-    read: () =>
-      serialized(async () => {
-        if (degraded) return readMemory()
-        const got = await boundedCall('getItem', () => storage.getItem(key), timeoutMs)
-        if (!got.ok) {
-          degrade(got.error)
-          return readMemory()
-        }
-        const raw = got.value ?? null
-        const { session, corrupt } =
-          typeof raw === 'string' || raw === null ? parseStoredSession(raw) : { session: null, corrupt: true }
-        if (!corrupt) {
-          lastKnown = session === null ? null : (raw as string)
-          return { session }
-        }
-        lastKnown = null
-        const removed = await boundedCall('removeItem', () => storage.removeItem(key), timeoutMs)
-        if (!removed.ok) degrade(removed.error)
-        return { session: null, problem: 'corrupt' }
-      }),
-
-    write: (session) =>
-      serialized(async () => {
-        let raw: string
-        try {
-          raw = JSON.stringify(session)
-        } catch {
-          // Only a hand-built session with cycles or BigInts gets here; there is nothing storable.
-          return
-        }
-        if (degraded) {
-          memory.set(key, raw)
-          return
-        }
-        const set = await boundedCall('setItem', () => storage.setItem(key, raw), timeoutMs)
-        lastKnown = raw
-        if (!set.ok) {
-          degrade(set.error)
-          scrub([key])
-        }
-      }),
-
-    remove: () =>
-      serialized(async () => {
-        lastKnown = null
-        if (degraded) {
-          for (const k of allKeys) memory.delete(k)
-          scrub(allKeys)
-          return
-        }
-        const outcomes = await Promise.all(
-          allKeys.map((k) => boundedCall('removeItem', () => storage.removeItem(k), timeoutMs)),
-        )
-        const failure = outcomes.find((outcome) => !outcome.ok)
-        if (failure !== undefined && !failure.ok) degrade(failure.error)
-      }),
-
-    onDegraded(listener) {
-      if (degraded) return noop
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+  #readMemory(): { session: Session | null; problem: StoreProblem } {
+    return { session: parseStoredSession(this.#memory?.get(this.key) ?? null).session, problem: 'unavailable' }
   }
 }
 

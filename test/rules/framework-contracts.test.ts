@@ -51,3 +51,10 @@ describe('synchronous first value (Angular toSignal requireSync)', () => {
     await firstValueFrom(auth.state$)
   })
 })
+
+describe('stable streams (templates read `auth.state$` on every change detection)', () => {
+  it.each(['state$', 'session$', 'user$', 'events$'] as const)('%s is the same Observable on every read', (name) => {
+    const auth = target.client({ storage: memoryStorage() })
+    expect(auth[name]).toBe(auth[name])
+  })
+})
