@@ -10,6 +10,7 @@ import { runTsChild } from './child.js'
 import { loadAuthJs, loadOurs, makeAuthJs, makeOurs, mapStorage, type MapStorage } from './clients.js'
 import { buildBodies, STORAGE_KEY, storedSession } from './server/bodies.js'
 import { summarize, type Summary } from './stats.js'
+import type { Session } from '../src/index.js'
 
 const INSTANCES = 2_000
 const WARM = 20
@@ -18,7 +19,11 @@ const REPEATS = 3
 const URL = 'http://127.0.0.1:9/auth/v1'
 
 const KINDS = ['ours', 'authjs'] as const
-type ClientKind = (typeof KINDS)[number]
+/**
+ * `chartActor` is a reference, not a contender: the lifecycle chart alone, started with no I/O but an
+ * empty restore, the least any client built on one XState actor per client can hold.
+ */
+type ClientKind = (typeof KINDS)[number] | 'chartActor'
 type State = 'idle' | 'signedIn'
 
 function collect(): number {
@@ -43,6 +48,14 @@ async function measureInChild(kind: ClientKind, state: State): Promise<number> {
       if (client.snapshot.status !== (state === 'idle' ? 'signedOut' : 'authenticated')) throw new Error(`unexpected ${client.snapshot.status}`)
       return client
     }
+  } else if (kind === 'chartActor') {
+    const [{ lifecycleMachine }, { createActor, fromPromise, waitFor }] = await Promise.all([loadOurs(), import('xstate')])
+    const machine = lifecycleMachine.provide({ actors: { restoreSession: fromPromise(async (): Promise<{ session: Session | null }> => ({ session: null })) } })
+    create = async () => {
+      const actor = createActor(machine, { input: { autoRefreshToken: false } }).start()
+      await waitFor(actor, (snapshot) => snapshot.matches('signedOut'))
+      return actor
+    }
   } else {
     const lib = await loadAuthJs()
     create = async (storage) => {
@@ -60,16 +73,23 @@ async function measureInChild(kind: ClientKind, state: State): Promise<number> {
   return (after - before) / INSTANCES
 }
 
-export type MemoryResults = Record<ClientKind, Record<State, Summary & { samples: number[] }>>
+export type MemoryResults = Record<(typeof KINDS)[number], Record<State, Summary & { samples: number[] }>> & {
+  chartActor: { idle: Summary & { samples: number[] } }
+}
 
 if (process.argv[2] === 'child') {
   const bytes = await measureInChild(process.argv[3] as ClientKind, process.argv[4] as State)
   console.log(JSON.stringify({ bytes }))
   process.exit(0)
 } else {
-  const results = { ours: {}, authjs: {} } as MemoryResults
+  const results = { ours: {}, authjs: {}, chartActor: {} } as MemoryResults
+  const reference: number[] = []
+  for (let r = 0; r < REPEATS; r++) {
+    reference.push((await runTsChild<{ bytes: number }>('./memory.ts', ['child', 'chartActor', 'idle'], ['--expose-gc'])).bytes)
+  }
+  results.chartActor.idle = { ...summarize(reference), samples: reference }
   for (const state of ['idle', 'signedIn'] as const) {
-    const samples: Record<ClientKind, number[]> = { ours: [], authjs: [] }
+    const samples: Record<(typeof KINDS)[number], number[]> = { ours: [], authjs: [] }
     for (let r = 0; r < REPEATS; r++) {
       for (const kind of KINDS) {
         const { bytes } = await runTsChild<{ bytes: number }>('./memory.ts', ['child', kind, state], ['--expose-gc'])

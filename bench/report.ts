@@ -88,7 +88,7 @@ function rows(r: BenchResults): Row[] {
     metric: `Heap per idle client (${r.memory.instances} instances, after GC)`,
     ours: `${kb(mem.ours.idle.median)} (${kb(mem.ours.idle.min)}–${kb(mem.ours.idle.max)})`,
     authjs: `${kb(mem.authjs.idle.median)} (${kb(mem.authjs.idle.min)}–${kb(mem.authjs.idle.max)})`,
-    reference: '',
+    reference: `the lifecycle chart alone, one started XState actor: ${kb(mem.chartActor.idle.median)}`,
     target: '≤ auth-js',
     pass: mem.ours.idle.median <= mem.authjs.idle.median,
   })
