@@ -2,6 +2,7 @@
  * Turns the collected figures into `bench/RESULTS.md`: one table, every target shown with pass or fail.
  * @module
  */
+import type { AllocationResults } from './allocation.js'
 import type { BundleResult } from './bundle-size.js'
 import type { Kind } from './clients.js'
 import type { MemoryResults } from './memory.js'
@@ -14,6 +15,7 @@ export interface BenchResults {
   cpu: { rounds: number; warmup: number; requests: Record<Kind, { perRound: Counts; total: number }>; samples: Record<Kind, { cpuUs: number[]; wallMs: number[] }> }
   storm: { callsPerClient: number; secondsLeft: number; results: StormResult[] }
   memory: { instances: number; results: MemoryResults }
+  allocation: { rounds: number; results: AllocationResults }
   importCost: { runs: number; results: Record<'ours' | 'authjs' | 'rxjs', Summary & { samples: number[] }> }
   bundles: { results: BundleResult[] }
 }
@@ -59,6 +61,15 @@ function rows(r: BenchResults): Row[] {
     reference: 'floor = 1',
     target: '≤ 1.2×',
     pass: vsFloor.median <= 1.2,
+  })
+  const alloc = r.allocation.results
+  out.push({
+    metric: '↳ bytes allocated per round (garbage the collector threads pay for)',
+    ours: kb(alloc.ours.median),
+    authjs: kb(alloc.authjs.median),
+    reference: `floor: ${kb(alloc.floor.median)}`,
+    target: '(informative)',
+    pass: null,
   })
   const sameRoutes = JSON.stringify(sortKeys(requests.ours.perRound)) === JSON.stringify(sortKeys(requests.authjs.perRound))
   const jwks = Object.keys(requests.ours.perRound).some((route) => route.includes('jwks'))
@@ -181,6 +192,7 @@ export function renderReport(r: BenchResults): string {
       `${r.cpu.warmup} warm-up rounds, then ${r.cpu.rounds} per contender, interleaved with the order rotating each iteration. The floor does the same four HTTP exchanges with bare \`fetch\` and \`JSON.parse\`.`,
     '- **Requests per round**: counted by the server over 5 rounds of one contender at a time.',
     `- **Refresh storm**: the project's local auth server (real refresh-token rotation) in a child process; K clients share one storage holding a session ${r.storm.secondsLeft} s from expiry (inside both clients' 90 s margin); ${r.storm.callsPerClient} concurrent \`getSession()\` per client; \`/token?grant_type=refresh_token\` counted at the server.`,
+    `- **Bytes allocated per round**: the same round against the same child server, in a process whose young generation is too large to be collected during the count; \`heapUsed\` growth over ${r.allocation.rounds} rounds after 30 warm-up ones, median of 3 processes.`,
     `- **Heap**: a fresh \`node --expose-gc\` process per measurement (3 each); ${r.memory.instances} clients after 20 warm-up ones, each with its own Map storage built before the baseline; heapUsed delta after GC ÷ ${r.memory.instances}. Signed in: the storage holds a session, restored without network.`,
     `- **Import time**: \`performance.now()\` around \`await import(entry)\` inside a fresh process; the entries by package name (\`supabase-auth-machine\` resolves to \`dist/\`).`,
     '- **Bundle size**: esbuild (minify, ESM, `platform: browser`; `/testing` with `platform: node`), gzip level 9; `jose` presence from the metafile.',

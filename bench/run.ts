@@ -22,6 +22,8 @@ step('CPU per round and requests per round')
 const cpu = await runTsChild<BenchResults['cpu']>('./cpu-round.ts', ['200', '30'])
 step('refresh storm')
 const storm = await runTsChild<BenchResults['storm']>('./storm.ts')
+step('allocation per round')
+const allocation = await runTsChild<BenchResults['allocation']>('./allocation.ts')
 step('memory')
 const memory = await runTsChild<BenchResults['memory']>('./memory.ts')
 step('import cost')
@@ -42,6 +44,7 @@ const results: BenchResults = {
   cpu,
   storm,
   memory,
+  allocation,
   importCost,
   bundles,
 }
