@@ -23,6 +23,7 @@ const errorsSource = resolve(root, 'src/errors.ts')
 export const ENTRIES = {
   index: 'src/index.ts',
   admin: 'src/admin/index.ts',
+  jwt: 'src/jwt/index.ts',
   testing: 'src/testing/index.ts',
 } as const
 

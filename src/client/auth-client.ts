@@ -9,11 +9,13 @@ import * as api from '../api/index.js'
 import { requireObject } from '../api/validate.js'
 import { type AuthError, AuthInvalidCredentialsError, isAuthApiError, isAuthSessionMissingError } from '../errors.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
+import type { Http } from '../http/index.js'
 import { ClientCore } from './core.js'
 import { MfaApi } from './mfa.js'
 import type { AuthClientOptions } from './options.js'
 import { type AuthState, toAuthState } from './state.js'
 import type { AuthEventItem } from './streams.js'
+import { TRANSPORT } from './transport-key.js'
 import type {
   AuthOtpResponse,
   AuthResponse,
@@ -78,6 +80,10 @@ export class AuthClient {
   /** Resolves once the stored session was restored (or found absent). */
   get ready(): Promise<void> {
     return this.#core.ready
+  }
+  /** @internal This client's transport, for `supabase-auth-machine/jwt` (the JWKS request); not public API. */
+  get [TRANSPORT](): Http {
+    return this.#core.http
   }
 
   /**

@@ -54,6 +54,15 @@ describe('built package', () => {
     expect(exportsOf('index.js')).toEqual(Object.keys(source).sort())
   })
 
+  it('the /jwt entry exports getClaims and loads jose; the main entry does not', async () => {
+    const jwtSource = await import('../../src/jwt/index.js')
+    expect(exportsOf('jwt.js')).toEqual(Object.keys(jwtSource).sort())
+    const importsOf = (file: string) =>
+      [...readFileSync(resolve(root, OUT, file), 'utf8').matchAll(/^import[^;]*?from\s*"([^"]+)"/gms)].map((m) => m[1])
+    expect(importsOf('jwt.js')).toContain('jose')
+    expect(importsOf('index.js')).not.toContain('jose')
+  })
+
   it('an error thrown by /admin is an instance of the main entry\'s classes (one errors module at run time)', async () => {
     const client = admin.createAdminClient({ url: target.url, serviceRoleKey: 'not-a-service-role-key' })
     const error = await client.listUsers().then(
@@ -74,6 +83,10 @@ describe('built package', () => {
     expect(client.snapshot.status).toBe('authenticated')
     expect(statuses).toContain('signingIn')
     expect(statuses.at(-1)).toBe('authenticated')
+    // The built /jwt entry reaches the built client's transport (a key shared through Symbol.for).
+    const jwt = (await import(pathToFileURL(resolve(root, OUT, 'jwt.js')).href)) as typeof import('../../src/jwt/index.js')
+    const { claims } = await jwt.getClaims(client)
+    expect(claims.sub).toBe(client.snapshot.session?.user.id)
     subscription.unsubscribe()
     client.dispose()
   })

@@ -1,0 +1,97 @@
+/**
+ * `getClaims`: the claims of an access token, verified. Tokens signed with the server's asymmetric keys
+ * (ES256, RS256, EdDSA) are checked here against its JWKS; HS256 tokens, and tokens whose key the server
+ * does not list, are checked by the server (`GET /user`), since only it holds the secret.
+ * @module
+ */
+import { compactVerify, type JWK } from 'jose'
+import * as api from '../api/index.js'
+import type { AuthClient } from '../client/auth-client.js'
+import { TRANSPORT } from '../client/transport-key.js'
+import { AuthInvalidJwtError, AuthSessionMissingError } from '../errors.js'
+import type { Http } from '../http/index.js'
+import type { CallOptions } from '../types.js'
+import { decodeJwt, type JwtPayload } from './decode.js'
+import { signingKey } from './jwks.js'
+
+/** Algorithms GoTrue signs with that are verified locally; anything else asymmetric is refused. */
+const LOCAL_ALGORITHMS: ReadonlySet<string> = new Set(['ES256', 'RS256', 'EdDSA'])
+
+export interface GetClaimsOptions extends CallOptions {
+  /** Verify with these keys only (no JWKS request); a token whose `kid` is not among them is refused. */
+  jwks?: { keys: readonly JWK[] }
+  /**
+   * Accept a token past its `exp`; its signature is still checked. (An HS256 token is checked by the server,
+   * which refuses expired tokens whatever this says.)
+   */
+  allowExpired?: boolean
+  /** The time to judge `exp` and `nbf` against, in ms; defaults to now. */
+  now?: number
+}
+
+export interface ClaimsResult {
+  claims: JwtPayload
+  header: Record<string, unknown>
+  /** The signature segment (base64url). */
+  signature: string
+}
+
+/**
+ * Verifies a JWT and returns its claims: `jwt`, or the client's current access token (refreshed first if it
+ * is about to expire). Rejects with {@link AuthInvalidJwtError} for a bad signature, an expired or not-yet-valid
+ * token, an unsupported algorithm or an unknown key in `options.jwks`; with {@link AuthSessionMissingError}
+ * when no token is given and nobody is signed in; with the server's `AuthApiError` when it refuses the token.
+ *
+ * Keys are fetched once per server and kept 10 minutes; a token signed with a key not seen yet refetches at most
+ * every 30 seconds, and is checked by the server when the key is still unknown (a rotation in progress).
+ *
+ * @example
+ * ```ts
+ * import { getClaims } from 'supabase-auth-machine/jwt'
+ * const { claims } = await getClaims(auth)
+ * if (claims.aal !== 'aal2') redirect('/mfa')
+ * ```
+ */
+export async function getClaims(auth: AuthClient, jwt?: string, options: GetClaimsOptions = {}): Promise<ClaimsResult> {
+  const token = jwt ?? (await auth.getSession()).session?.access_token
+  if (token === undefined) throw new AuthSessionMissingError()
+  const decoded = decodeJwt(token)
+  const { header, payload, signature } = decoded
+  const now = options.now ?? Date.now()
+  checkTimes(payload, now, options.allowExpired === true)
+
+  const alg = typeof header['alg'] === 'string' ? header['alg'] : undefined
+  const kid = typeof header['kid'] === 'string' && header['kid'] !== '' ? header['kid'] : undefined
+  const result = { claims: payload, header, signature }
+  const http: Http = auth[TRANSPORT]
+  if (alg === undefined || alg.startsWith('HS') || kid === undefined) {
+    await verifiedByServer(http, token, options)
+    return result
+  }
+  if (!LOCAL_ALGORITHMS.has(alg)) throw new AuthInvalidJwtError(`Unsupported JWT algorithm ${JSON.stringify(alg).slice(0, 20)}`)
+
+  const key = await signingKey(http, kid, alg, now, options.jwks?.keys)
+  if (key === undefined) {
+    if (options.jwks !== undefined) throw new AuthInvalidJwtError('No key in the supplied JWKS matches the JWT')
+    await verifiedByServer(http, token, options)
+    return result
+  }
+  try {
+    await compactVerify(token, key, { algorithms: [alg] })
+  } catch {
+    throw new AuthInvalidJwtError('Invalid JWT signature')
+  }
+  return result
+}
+
+/** `exp` is required (GoTrue always sets it) and checked without leeway, as auth-js does; `nbf` when present. */
+function checkTimes(payload: JwtPayload, now: number, allowExpired: boolean): void {
+  const seconds = Math.floor(now / 1000)
+  if (!allowExpired && (payload.exp === undefined || payload.exp <= seconds)) throw new AuthInvalidJwtError('JWT has expired')
+  if (payload.nbf !== undefined && payload.nbf > seconds) throw new AuthInvalidJwtError('JWT is not valid yet')
+}
+
+/** The server checks what only it can (HS256 with its secret): a token it accepts for `GET /user` is valid. */
+async function verifiedByServer(http: Http, token: string, options: CallOptions): Promise<void> {
+  await api.getUser(http, token, { timeout: options.timeout, signal: options.signal })
+}

@@ -1,0 +1,83 @@
+/**
+ * The server's signing keys (`GET /.well-known/jwks.json`), cached per server for all clients of a process.
+ * Rules from the field (notes F12): keys live 10 minutes; an unknown `kid` refetches, but at most once per
+ * 30 seconds, so tokens with made-up kids cannot turn every call into a request; a failed fetch is not cached.
+ * @module
+ */
+import { importJWK, type JWK } from 'jose'
+import { getJwks } from '../api/jwks.js'
+import type { Http } from '../http/index.js'
+
+export const JWKS_TTL_MS = 10 * 60_000
+export const JWKS_REFETCH_COOLDOWN_MS = 30_000
+
+/** A public key as the JWKS lists it, plus its imported form once something was verified with it. */
+interface KeyEntry {
+  jwk: JWK
+  imported?: Promise<CryptoKey | Uint8Array>
+}
+
+interface CachedSet {
+  keys: Map<string, KeyEntry>
+  fetchedAt: number
+}
+
+/** One cache per JWKS URL: every client of the same project shares its keys. */
+const cache = new Map<string, CachedSet>()
+/** Fetches in flight, so concurrent first calls make one request. */
+const inFlight = new Map<string, Promise<CachedSet>>()
+
+function toKeyMap(keys: readonly JWK[]): Map<string, KeyEntry> {
+  const map = new Map<string, KeyEntry>()
+  for (const jwk of keys) if (typeof jwk.kid === 'string' && jwk.kid !== '') map.set(jwk.kid, { jwk })
+  return map
+}
+
+async function fetchSet(http: Http, now: number): Promise<CachedSet> {
+  const pending = inFlight.get(http.url)
+  if (pending) return pending
+  const request = getJwks(http)
+    .then((keys) => {
+      const set = { keys: toKeyMap(keys as JWK[]), fetchedAt: now }
+      cache.set(http.url, set)
+      return set
+    })
+    .finally(() => inFlight.delete(http.url))
+  inFlight.set(http.url, request)
+  return request
+}
+
+/**
+ * The key for `kid` (imported, ready to verify with), or `undefined` when the server does not list it even
+ * after the refetch the cooldown allows. `supplied` keys, when given, are used instead and never refetched.
+ *
+ * @example
+ * const key = await signingKey(http, header.kid, 'ES256', Date.now())
+ * if (key === undefined) return verifyWithServer(token)
+ */
+export async function signingKey(
+  http: Http,
+  kid: string,
+  alg: string,
+  now: number,
+  supplied?: readonly JWK[],
+): Promise<CryptoKey | Uint8Array | undefined> {
+  let entry: KeyEntry | undefined
+  if (supplied !== undefined) {
+    entry = toKeyMap(supplied).get(kid)
+  } else {
+    let set = cache.get(http.url)
+    if (set === undefined || now - set.fetchedAt >= JWKS_TTL_MS) set = await fetchSet(http, now)
+    entry = set.keys.get(kid)
+    // A kid we have not seen may be a rotation we have not heard of yet.
+    if (entry === undefined && now - set.fetchedAt >= JWKS_REFETCH_COOLDOWN_MS) entry = (await fetchSet(http, now)).keys.get(kid)
+  }
+  if (entry === undefined) return undefined
+  entry.imported ??= importJWK(entry.jwk, alg)
+  return entry.imported
+}
+
+/** Forgets every cached key set (tests; or after rotating keys on a server you control). */
+export function clearJwksCache(): void {
+  cache.clear()
+}
