@@ -1,9 +1,11 @@
 /**
- * The answers of the precomputed server, built once: a real HS256-signed access token (long expiry), a
- * GoTrue-shaped user, and token responses that both clients accept. Also used to seed "signed-in" storage.
+ * The answers of the precomputed server, built once: a real access token signed with an ES256 key that
+ * `/.well-known/jwks.json` lists (as on a Supabase project with asymmetric keys, so `getClaims` verifies
+ * locally), an HS256 anon key (as Supabase's), a GoTrue-shaped user, and token responses that both clients
+ * accept. Also used to seed "signed-in" storage.
  * @module
  */
-import { SignJWT } from 'jose'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { DEFAULT_JWT_SECRET } from '../../src/testing/options.js'
 
 export const EMAIL = 'bench@example.com'
@@ -22,15 +24,22 @@ export interface Bodies {
   refreshGrant: string
   /** `GET /user` */
   userBody: string
+  /** `GET /.well-known/jwks.json` */
+  jwks: string
 }
 
-function sign(claims: Record<string, unknown>, expiresInSeconds: number): Promise<string> {
+const KID = 'bench-es256'
+
+type SigningKey = { alg: 'HS256'; key: Uint8Array } | { alg: 'ES256'; key: CryptoKey }
+
+function sign(claims: Record<string, unknown>, expiresInSeconds: number, signer: SigningKey): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
+  const header = signer.alg === 'ES256' ? { alg: 'ES256', kid: KID, typ: 'JWT' } : { alg: 'HS256', typ: 'JWT' }
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader(header)
     .setIssuedAt(now)
     .setExpirationTime(now + expiresInSeconds)
-    .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
+    .sign(signer.key)
 }
 
 /** Builds the precomputed answers; called once per process. */
@@ -65,7 +74,10 @@ export async function buildBodies(): Promise<Bodies> {
     is_anonymous: false,
   }
   const yearSeconds = 365 * 24 * 3600
-  const anonKey = await sign({ iss: 'supabase-demo', role: 'anon' }, 10 * yearSeconds)
+  const secret: SigningKey = { alg: 'HS256', key: new TextEncoder().encode(DEFAULT_JWT_SECRET) }
+  const pair = await generateKeyPair('ES256', { extractable: true })
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: KID, alg: 'ES256', use: 'sig', key_ops: ['verify'] }] })
+  const anonKey = await sign({ iss: 'supabase-demo', role: 'anon' }, 10 * yearSeconds, secret)
   const accessToken = await sign(
     {
       aud: 'authenticated',
@@ -81,6 +93,7 @@ export async function buildBodies(): Promise<Bodies> {
       is_anonymous: false,
     },
     yearSeconds,
+    { alg: 'ES256', key: pair.privateKey },
   )
   const tokenBody = (refreshToken: string) =>
     JSON.stringify({
@@ -97,6 +110,7 @@ export async function buildBodies(): Promise<Bodies> {
     passwordGrant: tokenBody('k3v7qz2mwx5p'),
     refreshGrant: tokenBody('r8n4tb6yhc1d'),
     userBody: JSON.stringify(user),
+    jwks,
   }
 }
 

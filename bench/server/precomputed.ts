@@ -22,6 +22,7 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === 'POST' && route === '/token' && grant === 'password') return void res.writeHead(200, JSON_HEADERS).end(bodies.passwordGrant)
   if (req.method === 'POST' && route === '/token' && grant === 'refresh_token') return void res.writeHead(200, JSON_HEADERS).end(bodies.refreshGrant)
   if (req.method === 'GET' && route === '/user') return void res.writeHead(200, JSON_HEADERS).end(bodies.userBody)
+  if (req.method === 'GET' && route === '/.well-known/jwks.json') return void res.writeHead(200, JSON_HEADERS).end(bodies.jwks)
   if (req.method === 'POST' && route === '/logout') return void res.writeHead(204).end()
   res.writeHead(404, JSON_HEADERS).end(JSON.stringify({ code: 404, error_code: 'not_found', msg: `no route ${name}` }))
 }

@@ -72,7 +72,7 @@ export async function getClaims(auth: AuthClient, jwt?: string, options: GetClai
 
   const key = await signingKey(http, kid, alg, now, options.jwks?.keys)
   if (key === undefined) {
-    if (options.jwks !== undefined) throw new AuthInvalidJwtError('No key in the supplied JWKS matches the JWT')
+    if (options.jwks !== undefined) throw new AuthInvalidJwtError('No usable key in the supplied JWKS matches the JWT')
     await verifiedByServer(http, token, options)
     return result
   }

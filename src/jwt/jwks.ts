@@ -14,7 +14,8 @@ export const JWKS_REFETCH_COOLDOWN_MS = 30_000
 /** A public key as the JWKS lists it, plus its imported form once something was verified with it. */
 interface KeyEntry {
   jwk: JWK
-  imported?: Promise<CryptoKey | Uint8Array>
+  /** `undefined` when this runtime cannot use the key (an old browser without Ed25519, a malformed JWK). */
+  imported?: Promise<CryptoKey | Uint8Array | undefined>
 }
 
 interface CachedSet {
@@ -49,7 +50,8 @@ async function fetchSet(http: Http, now: number): Promise<CachedSet> {
 
 /**
  * The key for `kid` (imported, ready to verify with), or `undefined` when the server does not list it even
- * after the refetch the cooldown allows. `supplied` keys, when given, are used instead and never refetched.
+ * after the refetch the cooldown allows, or when this runtime cannot import it: either way the caller leaves
+ * the check to the server. `supplied` keys, when given, are used instead and never refetched.
  *
  * @example
  * const key = await signingKey(http, header.kid, 'ES256', Date.now())
@@ -73,7 +75,10 @@ export async function signingKey(
     if (entry === undefined && now - set.fetchedAt >= JWKS_REFETCH_COOLDOWN_MS) entry = (await fetchSet(http, now)).keys.get(kid)
   }
   if (entry === undefined) return undefined
-  entry.imported ??= importJWK(entry.jwk, alg)
+  entry.imported ??= importJWK(entry.jwk, alg).then(
+    (key) => key,
+    () => undefined,
+  )
   return entry.imported
 }
 

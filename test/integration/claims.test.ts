@@ -160,6 +160,13 @@ describe.each(['ES256', 'RS256'] as const)('getClaims with %s keys (local server
     expect(target.local!.requests.count()).toBe(afterFetch)
   })
 
+  it.skipIf(realGotrue)('a supplied key this runtime cannot import is refused as a typed error, not a crash', async () => {
+    const { auth, token } = await signedIn(target)
+    const kid = decodeJwt(token).header['kid'] as string
+    const broken = { kid, kty: alg === 'ES256' ? 'EC' : 'RSA', crv: 'P-256', x: 'AAAA', y: 'AAAA', n: 'AAAA', e: 'AQAB' }
+    await expect(getClaims(auth, token, { jwks: { keys: [broken] } })).rejects.toMatchObject({ name: 'AuthInvalidJwtError' })
+  })
+
   it.skipIf(realGotrue)('an asymmetric algorithm it does not verify is refused, not passed to the server', async () => {
     const { auth, token } = await signedIn(target)
     const before = target.local!.requests.count()
