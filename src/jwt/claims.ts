@@ -25,7 +25,7 @@ export interface GetClaimsOptions extends CallOptions {
    * which refuses expired tokens whatever this says.)
    */
   allowExpired?: boolean
-  /** The time to judge `exp` and `nbf` against, in ms; defaults to now. */
+  /** The time, in ms, to judge `exp`, `nbf` and the age of cached keys against; defaults to `Date.now()`. */
   now?: number
 }
 
