@@ -25,6 +25,8 @@ interface CachedSet {
 
 /** One cache per JWKS URL: every client of the same project shares its keys. */
 const cache = new Map<string, CachedSet>()
+/** Keys passed by the caller, indexed once per array, so a key is imported once however often it is used. */
+const suppliedSets = new WeakMap<readonly JWK[], Map<string, KeyEntry>>()
 /** Fetches in flight, so concurrent first calls make one request. */
 const inFlight = new Map<string, Promise<CachedSet>>()
 
@@ -66,7 +68,9 @@ export async function signingKey(
 ): Promise<CryptoKey | Uint8Array | undefined> {
   let entry: KeyEntry | undefined
   if (supplied !== undefined) {
-    entry = toKeyMap(supplied).get(kid)
+    let keys = suppliedSets.get(supplied)
+    if (keys === undefined) suppliedSets.set(supplied, (keys = toKeyMap(supplied)))
+    entry = keys.get(kid)
   } else {
     let set = cache.get(http.url)
     if (set === undefined || now - set.fetchedAt >= JWKS_TTL_MS) set = await fetchSet(http, now)
