@@ -3,7 +3,7 @@
  * its guards, delay and actions. The chart that arranges them is `lifecycle.ts`.
  * @module
  */
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
+import { assign, emit, enqueueActions, fromPromise, type NonReducibleUnknown, setup } from 'xstate'
 import { AuthError, classifyRefreshError } from '../src/errors.js'
 import type { AuthChangeEvent, Session, User } from '../src/types.js'
 import type {
@@ -25,8 +25,11 @@ import type {
 import { isRefreshDue, nextCheckDelay, retryDelayMs } from './refresh-policy.js'
 import { awaitsSecondFactor, isAnonymousSession } from './session-facts.js'
 
-function notProvided(name: string): never {
-  throw new Error(`The lifecycle machine needs the "${name}" actor; createAuthClient provides it.`)
+/** Stands in for an actor the client provides; running the bare chart without it fails loudly. */
+function provided<TOutput, TInput = NonReducibleUnknown>(name: string) {
+  return fromPromise<TOutput, TInput>(async () => {
+    throw new Error(`The lifecycle machine needs the "${name}" actor; createAuthClient provides it.`)
+  })
 }
 
 export function toAuthError(error: unknown): AuthError {
@@ -48,11 +51,11 @@ export const lifecycleSetup = setup({
     emitted: {} as LifecycleEmitted,
   },
   actors: {
-    restoreSession: fromPromise<RestoreOutput>(async () => notProvided('restoreSession')),
-    signIn: fromPromise<SignInOutput, SignInInput>(async () => notProvided('signIn')),
-    verifyMfa: fromPromise<MfaVerifyOutput, MfaVerifyInput>(async () => notProvided('verifyMfa')),
-    refreshSession: fromPromise<RefreshOutput, RefreshInput>(async () => notProvided('refreshSession')),
-    signOut: fromPromise<SignOutOutput, SignOutInput>(async () => notProvided('signOut')),
+    restoreSession: provided<RestoreOutput>('restoreSession'),
+    signIn: provided<SignInOutput, SignInInput>('signIn'),
+    verifyMfa: provided<MfaVerifyOutput, MfaVerifyInput>('verifyMfa'),
+    refreshSession: provided<RefreshOutput, RefreshInput>('refreshSession'),
+    signOut: provided<SignOutOutput, SignOutInput>('signOut'),
   },
   guards: {
     hasSession: ({ context }) => context.session !== null,
