@@ -1,4 +1,5 @@
 import { AuthError } from '../errors.js'
+import { followAbort } from '../http/signals.js'
 import { processLock, join, leave, broadcast, randomId, type Member } from './registry.js'
 import type { Coordinator, Lease, LockBackend, LockInfo, SessionMessage, WithLockOptions } from './types.js'
 import { findLockManager, type LockManagerLike, WebLock } from './web-lock.js'
@@ -117,9 +118,8 @@ class StorageCoordinator implements Coordinator {
     if (this.#closed) throw disposed()
     const wait = new AbortController()
     const { signal } = options
-    const forwardAbort = (): void => wait.abort(signal?.reason)
     if (signal?.aborted) throw signal.reason
-    signal?.addEventListener('abort', forwardAbort, { once: true })
+    const unfollow = followAbort(signal, wait)
     ;(this.#waits ??= new Set()).add(wait)
     try {
       const lease = await this.#lockBackend().acquire(options.timeoutMs, wait.signal)
@@ -131,7 +131,7 @@ class StorageCoordinator implements Coordinator {
       return lease
     } finally {
       this.#waits?.delete(wait)
-      signal?.removeEventListener('abort', forwardAbort)
+      unfollow()
     }
   }
 }
