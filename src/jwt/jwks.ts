@@ -14,8 +14,11 @@ export const JWKS_REFETCH_COOLDOWN_MS = 30_000
 /** A public key as the JWKS lists it, plus its imported form once something was verified with it. */
 interface KeyEntry {
   jwk: JWK
-  /** `undefined` when this runtime cannot use the key (an old browser without Ed25519, a malformed JWK). */
-  imported?: Promise<CryptoKey | Uint8Array | undefined>
+  /**
+   * Per algorithm, so a token naming the wrong algorithm for a key cannot spoil the key for the right one;
+   * `undefined` when this runtime cannot use the key that way (an old browser without Ed25519, a malformed JWK).
+   */
+  imported: Map<string, Promise<CryptoKey | Uint8Array | undefined>>
 }
 
 interface CachedSet {
@@ -32,7 +35,7 @@ const inFlight = new Map<string, Promise<CachedSet>>()
 
 function toKeyMap(keys: readonly JWK[]): Map<string, KeyEntry> {
   const map = new Map<string, KeyEntry>()
-  for (const jwk of keys) if (typeof jwk.kid === 'string' && jwk.kid !== '') map.set(jwk.kid, { jwk })
+  for (const jwk of keys) if (typeof jwk.kid === 'string' && jwk.kid !== '') map.set(jwk.kid, { jwk, imported: new Map() })
   return map
 }
 
@@ -78,12 +81,17 @@ export async function signingKey(
     // A kid we have not seen may be a rotation we have not heard of yet.
     if (entry === undefined && now - set.fetchedAt >= JWKS_REFETCH_COOLDOWN_MS) entry = (await fetchSet(http, now)).keys.get(kid)
   }
-  if (entry === undefined) return undefined
-  entry.imported ??= importJWK(entry.jwk, alg).then(
-    (key) => key,
-    () => undefined,
-  )
-  return entry.imported
+  // A key published for one algorithm is never used with another (no algorithm confusion).
+  if (entry === undefined || (entry.jwk.alg !== undefined && entry.jwk.alg !== alg)) return undefined
+  let imported = entry.imported.get(alg)
+  if (imported === undefined) {
+    imported = importJWK(entry.jwk, alg).then(
+      (key) => key,
+      () => undefined,
+    )
+    entry.imported.set(alg, imported)
+  }
+  return imported
 }
 
 /** Forgets every cached key set (tests; or after rotating keys on a server you control). */

@@ -160,6 +160,19 @@ describe.each(['ES256', 'RS256'] as const)('getClaims with %s keys (local server
     expect(target.local!.requests.count()).toBe(afterFetch)
   })
 
+  it.skipIf(realGotrue)('a token naming another algorithm for a published key is not verified with it, and does not spoil the key', async () => {
+    const { auth, token, userId } = await signedIn(target)
+    const [header, payload, signature] = token.split('.') as [string, string, string]
+    const decodedHeader = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Record<string, unknown>
+    const otherAlg = alg === 'ES256' ? 'RS256' : 'ES256'
+    const confused = `${Buffer.from(JSON.stringify({ ...decodedHeader, alg: otherAlg })).toString('base64url')}.${payload}.${signature}`
+    const error = await getClaims(auth, confused).then(() => undefined, (reason: unknown) => reason)
+    expect(isAuthError(error)).toBe(true) // left to the server, which refuses it
+    const users = count(target, '/user')
+    expect((await getClaims(auth, token)).claims.sub).toBe(userId)
+    expect(count(target, '/user')).toBe(users) // the right algorithm still verifies locally
+  })
+
   it.skipIf(realGotrue)('a supplied key this runtime cannot import is refused as a typed error, not a crash', async () => {
     const { auth, token } = await signedIn(target)
     const kid = decodeJwt(token).header['kid'] as string
