@@ -3,9 +3,10 @@
  * its guards, delay and actions. The chart that arranges them is `lifecycle.ts`.
  * @module
  */
-import { assign, emit, enqueueActions, fromPromise, type NonReducibleUnknown, setup } from 'xstate'
-import { AuthError, classifyRefreshError } from '../src/errors.js'
+import { assertEvent, assign, emit, fromPromise, type NonReducibleUnknown, setup } from 'xstate'
+import type { AuthError } from '../src/errors.js'
 import type { AuthChangeEvent, Session, User } from '../src/types.js'
+import { classifyRefreshError, toAuthError } from './failures.js'
 import type {
   LifecycleContext,
   LifecycleEmitted,
@@ -13,8 +14,10 @@ import type {
   LifecycleInput,
   MfaVerifyInput,
   MfaVerifyOutput,
+  OperationResult,
   RefreshInput,
   RefreshOutput,
+  RestoreInput,
   RestoreOutput,
   SignInInput,
   SignInOutput,
@@ -22,7 +25,7 @@ import type {
   SignOutOutput,
   SignedOutReason,
 } from './lifecycle-types.js'
-import { isRefreshDue, nextCheckDelay, retryDelayMs } from './refresh-policy.js'
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_MAX_TIMER_MS, DEFAULT_REFRESH_MARGIN_MS, isRefreshDue, nextCheckDelay, retryDelayMs } from './refresh-policy.js'
 import { awaitsSecondFactor, isAnonymousSession } from './session-facts.js'
 
 /** Stands in for an actor the client provides; running the bare chart without it fails loudly. */
@@ -32,16 +35,67 @@ function provided<TOutput, TInput = NonReducibleUnknown>(name: string) {
   })
 }
 
-export function toAuthError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error
-  return new AuthError(error instanceof Error ? error.message : 'Unexpected failure', undefined, 'unexpected_failure', { cause: error })
+/** The chart's starting context: no session yet, settings filled with their defaults. */
+export function initialContext(input: LifecycleInput): LifecycleContext {
+  return {
+    restored: false,
+    session: null,
+    error: null,
+    reason: 'initial',
+    stale: false,
+    retryAt: null,
+    refreshFailures: 0,
+    storageProblem: null,
+    settings: {
+      autoRefreshToken: input.settings.autoRefreshToken,
+      refreshMarginMs: input.settings.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
+      maxTimerMs: input.settings.maxTimerMs ?? DEFAULT_MAX_TIMER_MS,
+      lockTimeoutMs: input.settings.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    },
+    io: input.io,
+    random: input.random ?? Math.random,
+  }
 }
 
-export function reasonFor(error: unknown): SignedOutReason {
-  return error instanceof AuthError && error.code === 'session_expired' ? 'expired' : 'revoked'
+/** The session of a status that has one; reaching it without one is a bug in the chart, said loudly. */
+export function sessionInHand(context: LifecycleContext): Session {
+  if (context.session === null) throw new Error('The lifecycle chart reached a signed-in step without a session')
+  return context.session
 }
 
-type Reply = { ok: true; value: unknown } | { ok: false; error: unknown }
+/** The session a sign-in produced, on the branch guarded by `signInCarriesSession`. */
+export function signedInSession(output: SignInOutput): Session {
+  if (output.session === null) throw new Error('unreachable: guarded by signInCarriesSession')
+  return output.session
+}
+
+/** The session a refresh produced, on the branches after `isSignedOutElsewhere` was ruled out. */
+export function refreshedSession(output: RefreshOutput): Session {
+  if (output.outcome === 'signedOutElsewhere') throw new Error('unreachable: guarded by isSignedOutElsewhere')
+  return output.session
+}
+
+/** What the `signIn` actor is given: the operation carried by the `SIGN_IN` that entered the state. */
+export function signInInput({ context, event }: { context: LifecycleContext; event: LifecycleEvent }): SignInInput {
+  assertEvent(event, 'SIGN_IN')
+  return { io: context.io, operation: event.operation }
+}
+
+/** What the `verifyMfa` actor is given: the code carried by `VERIFY_MFA`, and the session it upgrades. */
+export function verifyMfaInput({ context, event }: { context: LifecycleContext; event: LifecycleEvent }): MfaVerifyInput {
+  assertEvent(event, 'VERIFY_MFA')
+  return { io: context.io, operation: event.operation, session: sessionInHand(context) }
+}
+
+/** A refresh asked for by a caller (`force`) rotates even a token another client just rotated. */
+export function refreshInput({ context, event }: { context: LifecycleContext; event: LifecycleEvent }): RefreshInput {
+  return { io: context.io, settings: context.settings, session: sessionInHand(context), force: event.type === 'REFRESH' && event.force === true }
+}
+
+/** Signing out tells the server with the session's token when there is one; `local` when the chart began it. */
+export function signOutInput({ context, event }: { context: LifecycleContext; event: LifecycleEvent }): SignOutInput {
+  return { io: context.io, accessToken: context.session?.access_token ?? null, scope: event.type === 'SIGN_OUT' ? event.scope : 'local' }
+}
 
 export const lifecycleSetup = setup({
   types: {
@@ -51,7 +105,7 @@ export const lifecycleSetup = setup({
     emitted: {} as LifecycleEmitted,
   },
   actors: {
-    restoreSession: provided<RestoreOutput>('restoreSession'),
+    restoreSession: provided<RestoreOutput, RestoreInput>('restoreSession'),
     signIn: provided<SignInOutput, SignInInput>('signIn'),
     verifyMfa: provided<MfaVerifyOutput, MfaVerifyInput>('verifyMfa'),
     refreshSession: provided<RefreshOutput, RefreshInput>('refreshSession'),
@@ -59,13 +113,17 @@ export const lifecycleSetup = setup({
   },
   guards: {
     hasSession: ({ context }) => context.session !== null,
+    /** Signing out before the stored session is read could not tell the server which session to end. */
+    storedSessionKnown: ({ context }) => context.restored,
     isAnonymous: ({ context }) => context.session !== null && isAnonymousSession(context.session),
     awaitsSecondFactor: ({ context }) => context.session !== null && awaitsSecondFactor(context.session),
     autoRefreshOn: ({ context }) => context.settings.autoRefreshToken,
     isRefreshDue: ({ context }) => isRefreshDue(context),
-    carriesSession: (_, params: { session: Session | null }) => params.session !== null,
+    signInCarriesSession: (_, params: { output: SignInOutput }) => params.output.session !== null,
     isSignedOutElsewhere: (_, params: { output: RefreshOutput }) => params.output.outcome === 'signedOutElsewhere',
     isTerminalRefreshFailure: (_, params: { error: unknown }) => classifyRefreshError(params.error) === 'terminal',
+    /** A revocation learned with another user's token (one since replaced by a sign-in) is old news. */
+    concernsCurrentUser: ({ context }, params: { userId: string }) => context.session?.user.id === params.userId,
   },
   delays: {
     /** Until the refresh is due, capped so a device that slept re-reads the wall clock soon after waking. */
@@ -77,28 +135,14 @@ export const lifecycleSetup = setup({
     /** Provided by the client: write `context.session` to storage after a change that no actor persisted. */
     persistSession: () => {},
 
-    acceptRequest: assign({
-      waiting: ({ context, event }) =>
-        'requestId' in event && event.requestId !== undefined ? [...context.waiting, event.requestId] : context.waiting,
-    }),
-    /** Settles every promise call waiting on the operation that just ended (then `clearWaiting`). */
-    reply: emit(({ context }, reply: Reply) =>
-      reply.ok
-        ? { type: 'reply' as const, requestIds: context.waiting, ok: true as const, value: reply.value }
-        : { type: 'reply' as const, requestIds: context.waiting, ok: false as const, error: toAuthError(reply.error) },
-    ),
-    /** Rejects the calls waiting on an operation that a newer event cut short (then `clearWaiting`). */
-    cancelWaiting: enqueueActions<LifecycleContext, LifecycleEvent, { message: string }, LifecycleEvent, never, never, never, never, LifecycleEmitted>(({ context, enqueue }, params) => {
-      // Usually nobody waits (a plain sign-out): then there is no reply, and no error (and stack trace) built for nobody.
-      if (context.waiting.length === 0) return
-      enqueue.emit({
-        type: 'reply' as const,
-        requestIds: context.waiting,
-        ok: false as const,
-        error: new AuthError(params.message, undefined, 'aborted'),
-      })
-    }),
-    clearWaiting: assign({ waiting: [] }),
+    /** The caller joins the operation already in flight and gets its result; nothing else changes. */
+    joinInFlight: () => {},
+    /** The operation in flight ended: every caller waiting on it gets its result. */
+    reply: emit((_, result: OperationResult) => ({ type: 'operationDone' as const, result })),
+    /** The operation in flight failed: every caller waiting on it gets the error. */
+    replyWithError: emit((_, params: { error: unknown }) => ({ type: 'operationFailed' as const, error: toAuthError(params.error) })),
+    /** A newer event cut the operation in flight short: its callers are told why. */
+    cancelInFlight: emit((_, params: { reason: 'superseded' | 'signOut' }) => ({ type: 'operationCancelled' as const, reason: params.reason })),
     announce: emit((_, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote' }) => ({
       type: 'authEvent' as const,
       event: params.event,
@@ -107,9 +151,12 @@ export const lifecycleSetup = setup({
     })),
 
     restoreFromStorage: assign((_, output: RestoreOutput) => ({
+      restored: true,
       session: output.session,
       storageProblem: output.problem ?? null,
     })),
+    /** Restoring failed outright: there is no stored session to speak of, which is knowing it. */
+    restoreFailed: assign((_, params: { error: unknown }) => ({ restored: true, error: toAuthError(params.error) })),
     storeSession: assign((_, params: { session: Session }) => ({
       session: params.session,
       error: null,
@@ -128,7 +175,7 @@ export const lifecycleSetup = setup({
         error: toAuthError(params.error),
         stale: true,
         refreshFailures,
-        retryAt: context.clock.now() + retryDelayMs(refreshFailures, params.error, context.random),
+        retryAt: context.io.clock.now() + retryDelayMs(refreshFailures, params.error, context.random),
       }
     }),
     clearSession: assign((_, params: { reason: SignedOutReason; error: AuthError | null }) => ({

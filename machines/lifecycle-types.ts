@@ -1,12 +1,18 @@
 /**
- * Types of the lifecycle chart: what it remembers, what it hears, and what its provided actors must return.
- * The chart itself is in `lifecycle.ts`; the client provides the actors in `src/client/actors.ts`.
+ * Types of the lifecycle chart: what it is given, what it remembers, what it hears and says, and what its
+ * provided actors must return. The chart itself is in `lifecycle.ts`; the client provides the actors in
+ * `src/client/actors.ts`.
  * @module
  */
+import type { Coordinator } from '../src/coordination/index.js'
 import type { AuthError } from '../src/errors.js'
-import type { AuthChangeEvent, CallOptions, Session, User } from '../src/types.js'
+import type { Http } from '../src/http/index.js'
+import type { Clock } from '../src/runtime/timers.js'
+import type { SessionStore } from '../src/storage/index.js'
+import type { AuthChangeEvent, Session, TokenResponse, User, WeakPassword } from '../src/types.js'
+import type { MfaVerifyOperation, SignInOperation } from './operations.js'
 
-/** The chart's top-level states, which are the statuses a user sees. */
+/** The statuses a user sees: the chart's top-level states, and the children of `signedIn`. */
 export type AuthStatus =
   | 'initializing'
   | 'signedOut'
@@ -23,23 +29,38 @@ export type SignedOutReason = 'initial' | 'signOut' | 'revoked' | 'expired'
 /** Where a stored session could not be used as-is. */
 export type StorageProblem = 'corrupt' | 'unavailable'
 
-/** The minimal clock the chart reads: `now()` in epoch milliseconds. Timers come from XState's actor clock. */
-export interface ChartClock {
-  now(): number
+/**
+ * Everything outside the chart that its actors touch, handed in once per client: the transport to the
+ * server, the session store, the cross-client coordinator and the clock (which also drives XState's
+ * delays). The chart itself only reads `clock.now()`; the rest passes through to the actors.
+ */
+export interface LifecycleIo {
+  transport: Http
+  store: SessionStore
+  coordinator: Coordinator
+  clock: Clock
+}
+
+export interface LifecycleSettings {
+  autoRefreshToken: boolean
+  /** Refresh this long before the access token expires (auth-js: 90 s). */
+  refreshMarginMs: number
+  /** Longest single wait between checks of the wall clock, so a sleeping device catches up quickly. */
+  maxTimerMs: number
+  /** Longest wait for another client's refresh before refreshing anyway. */
+  lockTimeoutMs: number
 }
 
 export interface LifecycleInput {
-  autoRefreshToken: boolean
-  /** Refresh this long before the access token expires (auth-js: 90 s). */
-  refreshMarginMs?: number
-  /** Longest single wait between checks of the wall clock, so a sleeping device catches up quickly. */
-  maxTimerMs?: number
-  clock?: ChartClock
+  io: LifecycleIo
+  settings: Partial<LifecycleSettings> & Pick<LifecycleSettings, 'autoRefreshToken'>
   /** Source of jitter for retry backoff; injectable so tests are repeatable. */
   random?: () => number
 }
 
 export interface LifecycleContext {
+  /** The stored session has been read (or found unreadable): until then nobody can sign it out. */
+  restored: boolean
   session: Session | null
   error: AuthError | null
   reason: SignedOutReason
@@ -47,56 +68,49 @@ export interface LifecycleContext {
   stale: boolean
   retryAt: number | null
   refreshFailures: number
-  /** Promise calls waiting for the operation in flight; each gets a `reply` when it settles. */
-  waiting: string[]
   storageProblem: StorageProblem | null
-  settings: Required<Pick<LifecycleInput, 'autoRefreshToken' | 'refreshMarginMs' | 'maxTimerMs'>>
-  clock: ChartClock
+  settings: LifecycleSettings
+  io: LifecycleIo
   random: () => number
 }
 
-/** How a credential is exchanged for a session; the provided `signIn` actor knows how to call each. */
-export type SignInMethod =
-  | 'signUp'
-  | 'password'
-  | 'anonymous'
-  | 'verifyOtp'
-  | 'setSession'
-  | 'refreshToken'
-
-export interface SignInRequest {
-  method: SignInMethod
-  /** Method-specific arguments, validated by the client before the event is sent. */
-  params: unknown
-  options?: CallOptions
-}
-
-export interface MfaVerifyRequest {
-  factorId: string
-  challengeId: string
-  code: string
-  options?: CallOptions
-}
-
 export type LifecycleEvent =
-  | { type: 'SIGN_IN'; requestId: string; request: SignInRequest }
-  | { type: 'VERIFY_MFA'; requestId: string; request: MfaVerifyRequest }
-  | { type: 'REFRESH'; requestId?: string; force?: boolean }
-  | { type: 'SIGN_OUT'; requestId?: string; scope: 'global' | 'local' }
+  | { type: 'SIGN_IN'; operation: SignInOperation }
+  | { type: 'VERIFY_MFA'; operation: MfaVerifyOperation }
+  | { type: 'REFRESH'; force?: boolean }
+  | { type: 'SIGN_OUT'; scope: 'global' | 'local' }
   | { type: 'USER_UPDATED'; user: User }
-  | { type: 'SESSION_CHANGED_ELSEWHERE'; event: AuthChangeEvent; session: Session | null }
-  /** A call made with the session's token learned that the server no longer knows the session. */
-  | { type: 'SESSION_REVOKED'; error: AuthError }
+  /** Another client sharing the storage signed in or rotated the tokens. */
+  | { type: 'SESSION_CHANGED_ELSEWHERE'; event: AuthChangeEvent; session: Session }
+  /** Another client sharing the storage signed out. */
+  | { type: 'SIGNED_OUT_ELSEWHERE' }
+  /** A call made with the session's token learned that the server no longer knows the session or its user. */
+  | { type: 'SESSION_REVOKED'; error: AuthError; userId: string }
   /** The configured storage failed; the session now lives in memory only. */
   | { type: 'STORAGE_DEGRADED' }
 
-/** What the chart emits; the client turns these into promise results and `events$` items. */
+/** What an operation that ran to its end hands back to the callers waiting on it, by the event that began it. */
+export type OperationResult =
+  | { kind: 'SIGN_IN'; value: SignInOutput }
+  | { kind: 'VERIFY_MFA'; value: MfaVerifyOutput }
+  | { kind: 'REFRESH'; value: Session }
+  | { kind: 'SIGN_OUT'; value: SignOutOutput }
+
+/**
+ * What the chart emits. The callers waiting on an operation are the client's business, not the chart's:
+ * it says only that the operation in flight ended (`operationDone`/`operationFailed`) or was cut short.
+ */
 export type LifecycleEmitted =
-  | { type: 'reply'; requestIds: string[]; ok: true; value: unknown }
-  | { type: 'reply'; requestIds: string[]; ok: false; error: AuthError }
+  | { type: 'operationDone'; result: OperationResult }
+  | { type: 'operationFailed'; error: AuthError }
+  | { type: 'operationCancelled'; reason: 'superseded' | 'signOut' }
   | { type: 'authEvent'; event: AuthChangeEvent; session: Session | null; origin: 'local' | 'remote' }
 
 // ---- contracts of the provided actors ----
+
+export interface RestoreInput {
+  io: LifecycleIo
+}
 
 export interface RestoreOutput {
   session: Session | null
@@ -104,29 +118,36 @@ export interface RestoreOutput {
 }
 
 export interface SignInInput {
-  request: SignInRequest
+  io: LifecycleIo
+  operation: SignInOperation
 }
 
+/** A finished sign-in: the session (already persisted), or none yet (a sign-up awaiting confirmation). */
 export interface SignInOutput {
-  /** The new session, already persisted; null when the call succeeded without one (e.g. sign-up awaiting confirmation). */
   session: Session | null
-  /** What the promise call resolves with (auth-js `data` shape). */
-  data: unknown
+  user: User | null
   /** The auth-js event this sign-in stands for. */
   event: 'SIGNED_IN' | 'PASSWORD_RECOVERY'
+  /** The password grant's verdict on a correct but weak password. */
+  weakPassword?: WeakPassword
+  /** A first step that needs another (the second address of a secure email change). */
+  message?: string
 }
 
 export interface MfaVerifyInput {
-  request: MfaVerifyRequest
+  io: LifecycleIo
+  operation: MfaVerifyOperation
   session: Session
 }
 
 export interface MfaVerifyOutput {
   session: Session
-  data: unknown
+  response: TokenResponse
 }
 
 export interface RefreshInput {
+  io: LifecycleIo
+  settings: LifecycleSettings
   session: Session
   force: boolean
 }
@@ -136,6 +157,7 @@ export type RefreshOutput =
   | { outcome: 'signedOutElsewhere' }
 
 export interface SignOutInput {
+  io: LifecycleIo
   accessToken: string | null
   scope: 'global' | 'local'
 }

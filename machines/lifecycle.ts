@@ -1,16 +1,24 @@
 /**
- * The auth lifecycle as one statechart. Its top-level states are the statuses a user sees. It is pure:
- * every request, storage access and lock is an actor that `src/client` provides, and its only timer is the
- * `refreshCheck` delay, which runs on the clock given to `createActor`. Guards, actions and actors are
- * named in `lifecycle-setup.ts`.
+ * The auth lifecycle as one statechart. Its states are the statuses a user sees; the three signed-in
+ * statuses are children of `signedIn`, which says once what they share. It is pure: every request, storage
+ * access and lock is an actor that `src/client` provides with the I/O it was given as input, and its only
+ * timer is the `refreshCheck` delay, which runs on the clock given to `createActor`. Guards, actions and
+ * actors are named in `lifecycle-setup.ts`.
  * @module
  */
 import { and, not } from 'xstate'
 import { AuthSessionMissingError } from '../src/errors.js'
-import type { Session } from '../src/types.js'
-import type { LifecycleContext, LifecycleEvent, RefreshOutput } from './lifecycle-types.js'
-import { DEFAULT_MAX_TIMER_MS, DEFAULT_REFRESH_MARGIN_MS } from './refresh-policy.js'
-import { lifecycleSetup, reasonFor, toAuthError } from './lifecycle-setup.js'
+import { signedOutReasonFor, toAuthError } from './failures.js'
+import {
+  initialContext,
+  lifecycleSetup,
+  refreshedSession,
+  refreshInput,
+  signedInSession,
+  signInInput,
+  signOutInput,
+  verifyMfaInput,
+} from './lifecycle-setup.js'
 
 /**
  * A sign-in or second-factor attempt failed: back to whatever status the existing session (or its
@@ -20,37 +28,22 @@ const attemptFailed = {
   target: '#lifecycle.resolvingStatus',
   actions: [
     { type: 'recordError', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
-    { type: 'reply', params: ({ event }: { event: { error: unknown } }) => ({ ok: false as const, error: event.error }) },
-    'clearWaiting',
+    { type: 'replyWithError', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
   ],
 } as const
 
 export const lifecycleMachine = lifecycleSetup.createMachine({
   id: 'lifecycle',
   initial: 'initializing',
-  context: ({ input }) => ({
-    session: null,
-    error: null,
-    reason: 'initial',
-    stale: false,
-    retryAt: null,
-    refreshFailures: 0,
-    waiting: [],
-    storageProblem: null,
-    settings: {
-      autoRefreshToken: input.autoRefreshToken,
-      refreshMarginMs: input.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
-      maxTimerMs: input.maxTimerMs ?? DEFAULT_MAX_TIMER_MS,
-    },
-    clock: input.clock ?? { now: () => Date.now() },
-    random: input.random ?? Math.random,
-  }),
+  context: ({ input }) => initialContext(input),
   on: {
-    // Signing out is possible from every status, including mid-refresh: leaving `refreshing` stops the
-    // refresh actor, so its late result is never delivered and cannot resurrect the session.
+    // Signing out is possible from every status once the stored session is known, including mid-refresh:
+    // leaving `refreshing` stops the refresh actor, so its late result is never delivered and cannot
+    // resurrect the session. (The client holds a sign-out asked for earlier until restoring is done.)
     SIGN_OUT: {
+      guard: 'storedSessionKnown',
       target: '.signingOut',
-      actions: [{ type: 'cancelWaiting', params: { message: 'Cancelled by sign-out' } }, 'clearWaiting', 'acceptRequest'],
+      actions: { type: 'cancelInFlight', params: { reason: 'signOut' } },
     },
     STORAGE_DEGRADED: { actions: 'noteStorageUnavailable' },
   },
@@ -59,13 +52,14 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
       invoke: {
         id: 'restore',
         src: 'restoreSession',
+        input: ({ context }) => ({ io: context.io }),
         onDone: {
           target: 'resolvingStatus',
           actions: { type: 'restoreFromStorage', params: ({ event }) => event.output },
         },
         onError: {
           target: 'signedOut',
-          actions: { type: 'recordError', params: ({ event }) => ({ error: event.error }) },
+          actions: { type: 'restoreFailed', params: ({ event }) => ({ error: event.error }) },
         },
       },
     },
@@ -75,20 +69,20 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
       always: [
         { guard: not('hasSession'), target: 'signedOut' },
         { guard: and(['autoRefreshOn', 'isRefreshDue']), target: 'refreshing' },
-        { guard: 'isAnonymous', target: 'anonymous' },
-        { guard: 'awaitsSecondFactor', target: 'mfaChallenge' },
-        { target: 'authenticated' },
+        { guard: 'isAnonymous', target: 'signedIn.anonymous' },
+        { guard: 'awaitsSecondFactor', target: 'signedIn.mfaChallenge' },
+        { target: 'signedIn.authenticated' },
       ],
     },
 
     signedOut: {
+      tags: 'settled',
       on: {
-        SIGN_IN: { target: 'signingIn', actions: 'acceptRequest' },
+        SIGN_IN: { target: 'signingIn' },
         SESSION_CHANGED_ELSEWHERE: {
-          guard: { type: 'carriesSession', params: ({ event }) => ({ session: event.session }) },
           target: 'resolvingStatus',
           actions: [
-            { type: 'storeSession', params: ({ event }) => ({ session: event.session as Session }) },
+            { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
             { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
           ],
         },
@@ -98,34 +92,29 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
     signingIn: {
       initial: 'credentials',
       on: {
-        // A newer sign-in replaces the one in flight; the older promise is told it was superseded.
-        SIGN_IN: {
-          target: '.credentials',
-          reenter: true,
-          actions: [{ type: 'cancelWaiting', params: { message: 'Superseded by a newer sign-in' } }, 'clearWaiting', 'acceptRequest'],
-        },
+        // A newer sign-in replaces the one in flight; the older callers are told it was superseded.
+        SIGN_IN: { target: '.credentials', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
       },
       states: {
         credentials: {
           invoke: {
             id: 'signIn',
             src: 'signIn',
-            input: ({ event }) => ({ request: (event as Extract<LifecycleEvent, { type: 'SIGN_IN' }>).request }),
+            input: signInInput,
             onDone: [
               {
-                guard: { type: 'carriesSession', params: ({ event }) => ({ session: event.output.session }) },
+                guard: { type: 'signInCarriesSession', params: ({ event }) => ({ output: event.output }) },
                 target: '#lifecycle.resolvingStatus',
                 actions: [
-                  { type: 'storeSession', params: ({ event }) => ({ session: event.output.session as Session }) },
+                  { type: 'storeSession', params: ({ event }) => ({ session: signedInSession(event.output) }) },
                   { type: 'announce', params: ({ event }) => ({ event: event.output.event, session: event.output.session }) },
-                  { type: 'reply', params: ({ event }) => ({ ok: true as const, value: event.output.data }) },
-                  'clearWaiting',
+                  { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_IN' as const, value: event.output }) },
                 ],
               },
               {
                 // Succeeded without a session (a sign-up awaiting confirmation): nothing changes but the reply.
                 target: '#lifecycle.resolvingStatus',
-                actions: [{ type: 'reply', params: ({ event }) => ({ ok: true as const, value: event.output.data }) }, 'clearWaiting'],
+                actions: { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_IN' as const, value: event.output }) },
               },
             ],
             onError: attemptFailed,
@@ -135,17 +124,13 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
           invoke: {
             id: 'verifyMfa',
             src: 'verifyMfa',
-            input: ({ context, event }) => ({
-              request: (event as Extract<LifecycleEvent, { type: 'VERIFY_MFA' }>).request,
-              session: context.session as Session,
-            }),
+            input: verifyMfaInput,
             onDone: {
               target: '#lifecycle.resolvingStatus',
               actions: [
                 { type: 'storeSession', params: ({ event }) => ({ session: event.output.session }) },
                 { type: 'announce', params: ({ event }) => ({ event: 'MFA_CHALLENGE_VERIFIED' as const, session: event.output.session }) },
-                { type: 'reply', params: ({ event }) => ({ ok: true as const, value: event.output.data }) },
-                'clearWaiting',
+                { type: 'reply', params: ({ event }) => ({ kind: 'VERIFY_MFA' as const, value: event.output }) },
               ],
             },
             onError: attemptFailed,
@@ -154,18 +139,69 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
       },
     },
 
-    anonymous: signedInStatus('anonymous'),
-    mfaChallenge: signedInStatus('mfaChallenge'),
-    authenticated: signedInStatus('authenticated'),
+    /**
+     * The three signed-in statuses. What they share is said here once: the refresh timer, the operations
+     * that start from any of them, and the news that the session changed or ended elsewhere.
+     *
+     * `SESSION_CHANGED_ELSEWHERE` is taken here and in `signedOut`, not in the busy statuses, on purpose: a
+     * refresh re-reads storage under the lock (it adopts, or finds the session gone), a sign-in's result
+     * replaces whatever another client did, and a sign-out or restore is about to read or clear storage anyway.
+     */
+    signedIn: {
+      tags: 'settled',
+      initial: 'authenticated',
+      // Looks at the clock again until the refresh is due; `resolvingStatus` refreshes when it is.
+      after: {
+        refreshCheck: { guard: 'autoRefreshOn', target: 'resolvingStatus' },
+      },
+      on: {
+        SIGN_IN: { target: 'signingIn' },
+        VERIFY_MFA: { target: 'signingIn.secondFactor' },
+        REFRESH: { target: 'refreshing' },
+        USER_UPDATED: {
+          target: 'resolvingStatus',
+          actions: [
+            { type: 'replaceUser', params: ({ event }) => ({ user: event.user }) },
+            'persistSession',
+            { type: 'announce', params: ({ context }) => ({ event: 'USER_UPDATED' as const, session: context.session }) },
+          ],
+        },
+        SESSION_REVOKED: {
+          guard: { type: 'concernsCurrentUser', params: ({ event }) => ({ userId: event.userId }) },
+          target: 'signedOut',
+          actions: [
+            'forgetStoredSession',
+            { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
+            { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: event.error }) },
+          ],
+        },
+        SESSION_CHANGED_ELSEWHERE: {
+          target: 'resolvingStatus',
+          actions: [
+            { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
+            { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
+          ],
+        },
+        SIGNED_OUT_ELSEWHERE: {
+          target: 'signedOut',
+          actions: [
+            { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
+            { type: 'clearSession', params: { reason: 'signOut', error: null } },
+          ],
+        },
+      },
+      states: {
+        anonymous: {},
+        mfaChallenge: {},
+        authenticated: {},
+      },
+    },
 
     refreshing: {
       invoke: {
         id: 'refresh',
         src: 'refreshSession',
-        input: ({ context, event }) => ({
-          session: context.session as Session,
-          force: event.type === 'REFRESH' && event.force === true,
-        }),
+        input: refreshInput,
         onDone: [
           {
             guard: { type: 'isSignedOutElsewhere', params: ({ event }) => ({ output: event.output }) },
@@ -173,25 +209,23 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
             actions: [
               { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
               { type: 'clearSession', params: { reason: 'signOut', error: null } },
-              { type: 'reply', params: { ok: false, error: new AuthSessionMissingError('Signed out by another client sharing this storage') } },
-              'clearWaiting',
+              { type: 'replyWithError', params: () => ({ error: new AuthSessionMissingError('Signed out by another client sharing this storage') }) },
             ],
           },
           {
             target: 'resolvingStatus',
             actions: [
-              { type: 'storeSession', params: ({ event }) => ({ session: sessionOf(event.output) }) },
+              { type: 'storeSession', params: ({ event }) => ({ session: refreshedSession(event.output) }) },
               {
                 type: 'announce',
                 params: ({ event }) => ({
                   event: 'TOKEN_REFRESHED' as const,
-                  session: sessionOf(event.output),
+                  session: refreshedSession(event.output),
                   // Adopted tokens were refreshed (and announced) by another client already.
                   origin: event.output.outcome === 'adopted' ? ('remote' as const) : ('local' as const),
                 }),
               },
-              { type: 'reply', params: ({ event }) => ({ ok: true as const, value: sessionOf(event.output) }) },
-              'clearWaiting',
+              { type: 'reply', params: ({ event }) => ({ kind: 'REFRESH' as const, value: refreshedSession(event.output) }) },
             ],
           },
         ],
@@ -202,9 +236,8 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
             actions: [
               'forgetStoredSession',
               { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
-              { type: 'clearSession', params: ({ event }) => ({ reason: reasonFor(event.error), error: toAuthError(event.error) }) },
-              { type: 'reply', params: ({ event }) => ({ ok: false as const, error: event.error }) },
-              'clearWaiting',
+              { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: toAuthError(event.error) }) },
+              { type: 'replyWithError', params: ({ event }) => ({ error: event.error }) },
             ],
           },
           {
@@ -212,14 +245,13 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
             target: 'resolvingStatus',
             actions: [
               { type: 'markStale', params: ({ event }) => ({ error: event.error }) },
-              { type: 'reply', params: ({ event }) => ({ ok: false as const, error: event.error }) },
-              'clearWaiting',
+              { type: 'replyWithError', params: ({ event }) => ({ error: event.error }) },
             ],
           },
         ],
       },
       on: {
-        REFRESH: { actions: 'acceptRequest' },
+        REFRESH: { actions: 'joinInFlight' },
       },
     },
 
@@ -228,10 +260,7 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
       invoke: {
         id: 'signOut',
         src: 'signOut',
-        input: ({ context, event }) => ({
-          accessToken: context.session?.access_token ?? null,
-          scope: event.type === 'SIGN_OUT' ? event.scope : 'local',
-        }),
+        input: signOutInput,
         onDone: [
           {
             guard: 'hasSession',
@@ -239,8 +268,7 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
             actions: [
               { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
               { type: 'clearSession', params: ({ event }) => ({ reason: 'signOut' as const, error: event.output.error }) },
-              { type: 'reply', params: ({ event }) => ({ ok: true as const, value: event.output }) },
-              'clearWaiting',
+              { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: event.output }) },
             ],
           },
           {
@@ -248,8 +276,7 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
             target: 'signedOut',
             actions: [
               { type: 'clearSession', params: { reason: 'signOut', error: null } },
-              { type: 'reply', params: ({ event }) => ({ ok: true as const, value: event.output }) },
-              'clearWaiting',
+              { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: event.output }) },
             ],
           },
         ],
@@ -260,82 +287,15 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
           actions: [
             { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
             { type: 'clearSession', params: ({ event }) => ({ reason: 'signOut' as const, error: toAuthError(event.error) }) },
-            { type: 'reply', params: ({ event }) => ({ ok: true as const, value: { error: toAuthError(event.error) } }) },
-            'clearWaiting',
+            { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: { error: toAuthError(event.error) } }) },
           ],
         },
       },
       on: {
-        SIGN_OUT: { actions: 'acceptRequest' },
+        SIGN_OUT: { actions: 'joinInFlight' },
       },
     },
   },
 })
-
-function sessionOf(output: RefreshOutput): Session {
-  if (output.outcome === 'signedOutElsewhere') throw new Error('unreachable: guarded by isSignedOutElsewhere')
-  return output.session
-}
-
-type SessionChangedElsewhere = Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }>
-type UserUpdated = Extract<LifecycleEvent, { type: 'USER_UPDATED' }>
-type SessionRevoked = Extract<LifecycleEvent, { type: 'SESSION_REVOKED' }>
-
-/**
- * The three signed-in statuses share their transitions; only their name differs. Each keeps one timer
- * (`refreshCheck`) that re-enters the status until the refresh is due.
- *
- * `SESSION_CHANGED_ELSEWHERE` is taken here and in `signedOut`, not in the busy statuses, on purpose: a
- * refresh re-reads storage under the lock (it adopts, or finds the session gone), a sign-in's result
- * replaces whatever another client did, and a sign-out or restore is about to read or clear storage anyway.
- */
-function signedInStatus(self: 'anonymous' | 'mfaChallenge' | 'authenticated') {
-  return {
-    after: {
-      refreshCheck: [
-        { guard: and(['autoRefreshOn', 'isRefreshDue']), target: 'refreshing' },
-        { guard: 'autoRefreshOn', target: self, reenter: true },
-      ],
-    },
-    on: {
-      SIGN_IN: { target: 'signingIn', actions: 'acceptRequest' },
-      VERIFY_MFA: { target: 'signingIn.secondFactor', actions: 'acceptRequest' },
-      REFRESH: { target: 'refreshing', actions: 'acceptRequest' },
-      USER_UPDATED: {
-        target: 'resolvingStatus',
-        actions: [
-          { type: 'replaceUser', params: ({ event }: { event: UserUpdated }) => ({ user: event.user }) },
-          'persistSession',
-          { type: 'announce', params: ({ context }: { context: LifecycleContext }) => ({ event: 'USER_UPDATED' as const, session: context.session }) },
-        ],
-      },
-      SESSION_REVOKED: {
-        target: 'signedOut',
-        actions: [
-          'forgetStoredSession',
-          { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
-          { type: 'clearSession', params: ({ event }: { event: SessionRevoked }) => ({ reason: 'revoked' as const, error: event.error }) },
-        ],
-      },
-      SESSION_CHANGED_ELSEWHERE: [
-        {
-          guard: { type: 'carriesSession', params: ({ event }: { event: SessionChangedElsewhere }) => ({ session: event.session }) },
-          target: 'resolvingStatus',
-          actions: [
-            { type: 'storeSession', params: ({ event }: { event: SessionChangedElsewhere }) => ({ session: event.session as Session }) },
-            { type: 'announce', params: ({ event }: { event: SessionChangedElsewhere }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
-          ],
-        },
-        {
-          target: 'signedOut',
-          actions: [
-            { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
-            { type: 'clearSession', params: { reason: 'signOut', error: null } },
-          ],
-        },
-      ],
-    },
-  } as const
-}
 
 export type LifecycleMachine = typeof lifecycleMachine

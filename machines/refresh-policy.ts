@@ -7,8 +7,11 @@ import { isAuthApiError } from '../src/errors.js'
 import type { Session } from '../src/types.js'
 import type { LifecycleContext } from './lifecycle-types.js'
 
+/** Refresh this long before the access token expires, as auth-js does. */
 export const DEFAULT_REFRESH_MARGIN_MS = 90_000
 export const DEFAULT_MAX_TIMER_MS = 30_000
+/** How long to wait for another client's refresh before refreshing anyway. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 15_000
 const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 60_000
 const RETRY_AFTER_CAP_MS = 5 * 60_000
@@ -22,6 +25,18 @@ export function refreshMarginFor(session: Session, marginMs: number): number {
   return Math.min(marginMs, Math.max(0, session.expires_in * 1000) / 2)
 }
 
+/**
+ * Within the refresh margin of expiry (or past it): time to refresh before handing the token out. The one
+ * "expiring soon" rule: the chart's timer, `getSession` and the refresher's adopt check all ask here.
+ */
+export function isExpiringSoon(session: Session, now: number, marginMs: number): boolean {
+  return session.expires_at * 1000 - refreshMarginFor(session, marginMs) <= now
+}
+
+export function isExpired(session: Session, now: number): boolean {
+  return session.expires_at * 1000 <= now
+}
+
 /** Epoch ms at which the next refresh attempt is due, or null when there is nothing to refresh. */
 export function refreshDueAt(context: LifecycleContext): number | null {
   const { session } = context
@@ -32,14 +47,14 @@ export function refreshDueAt(context: LifecycleContext): number | null {
 
 export function isRefreshDue(context: LifecycleContext): boolean {
   const dueAt = refreshDueAt(context)
-  return dueAt !== null && dueAt <= context.clock.now()
+  return dueAt !== null && dueAt <= context.io.clock.now()
 }
 
 /** How long to wait before looking at the clock again: until due, but never longer than one poll. */
 export function nextCheckDelay(context: LifecycleContext): number {
   const dueAt = refreshDueAt(context)
   if (dueAt === null) return context.settings.maxTimerMs
-  const untilDue = Math.max(0, dueAt - context.clock.now())
+  const untilDue = Math.max(0, dueAt - context.io.clock.now())
   return Math.min(untilDue, context.settings.maxTimerMs)
 }
 

@@ -2,7 +2,7 @@
  * Facts the chart reads off a session to choose a status. Pure: they look only at the session value.
  * @module
  */
-import { decodeJwt } from '../src/jwt/decode.js'
+import { decodeJwt } from '../src/encoding/jwt.js'
 import type { AuthenticatorAssuranceLevel, Session } from '../src/types.js'
 
 /**

@@ -178,28 +178,3 @@ export function isAuthSessionMissingError(error: unknown): error is AuthSessionM
 export function isAuthWeakPasswordError(error: unknown): error is AuthWeakPasswordError {
   return isAuthError(error) && error.name === 'AuthWeakPasswordError'
 }
-
-/** Codes after which a refresh token can never work again: the session is over. */
-const TERMINAL_REFRESH_CODES: ReadonlySet<string> = new Set([
-  'refresh_token_not_found',
-  'refresh_token_already_used',
-  'session_not_found',
-  'session_expired',
-  'session_missing',
-  'user_banned',
-  'user_not_found',
-  'validation_failed',
-  'bad_jwt',
-])
-
-/**
- * How a failed refresh should end: `transient` keeps the session and retries later, `terminal` signs out.
- * Unknown 4xx answers count as terminal only when their code says the session is gone; everything else
- * (network, 5xx, 409 contention, 429, garbage bodies) is transient, because signing a user out on a
- * flaky network is the failure this library exists to avoid.
- */
-export function classifyRefreshError(error: unknown): 'transient' | 'terminal' {
-  if (!isAuthError(error)) return 'transient'
-  if (error.code !== undefined && TERMINAL_REFRESH_CODES.has(error.code)) return 'terminal'
-  return 'transient'
-}

@@ -11,8 +11,8 @@
  */
 export { AuthClient, createAuthClient } from './client/auth-client.js'
 export type { AuthClientOptions } from './client/options.js'
-export type { Clock } from './client/clock.js'
-export { systemClock } from './client/clock.js'
+export type { Clock } from './runtime/timers.js'
+export { systemClock } from './runtime/timers.js'
 export type { AuthState, AuthStatus, BusyState, SignedInState, SignedOutState, SignedOutReason } from './client/state.js'
 export type { AuthEventItem } from './client/streams.js'
 export type * from './client/types.js'

@@ -22,6 +22,11 @@ export interface SignUpParams extends PkceParams {
 
 export type SignUpResult = SessionOrUser
 
+export interface AnonymousSignInParams {
+  data?: Record<string, unknown>
+  captchaToken?: string
+}
+
 /**
  * Creates a user. With autoconfirm on the server answers a session; otherwise the unconfirmed user and a
  * confirmation email/SMS is sent. PKCE fields and `redirectTo` apply to email sign-ups only, as in auth-js.
@@ -63,7 +68,7 @@ export async function signUp(http: Http, p: SignUpParams, options?: CallOptions)
  */
 export async function signInAnonymously(
   http: Http,
-  p: { data?: Record<string, unknown>; captchaToken?: string } = {},
+  p: AnonymousSignInParams = {},
   options?: CallOptions,
 ): Promise<TokenResponse> {
   const body = { data: optionalObject(p.data, 'data') ?? {}, gotrue_meta_security: captchaMeta(p.captchaToken) }

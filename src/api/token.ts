@@ -37,7 +37,7 @@ export async function signInWithPassword(http: Http, p: PasswordGrantParams, opt
 }
 
 /**
- * Rotates a refresh token. Callers decide what a failure means with `classifyRefreshError`.
+ * Rotates a refresh token. What a failure means for the session is decided in `machines/failures.ts`.
  *
  * @example
  * ```ts

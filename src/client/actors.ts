@@ -1,39 +1,31 @@
 /**
  * The I/O the lifecycle chart needs, as XState actors and actions: storage, the refresh lock, and calls
- * through `src/api`. The chart decides when; these only do.
+ * through `src/api`. Each reads the client's I/O from its input (the chart hands it over from its own
+ * input), so one provided chart serves every client. The chart decides when; these only do.
  * @module
  */
 import { fromPromise } from 'xstate'
+import { meansAlreadySignedOut } from '../../machines/failures.js'
 import type {
+  LifecycleContext,
   MfaVerifyInput,
   MfaVerifyOutput,
   RefreshInput,
   RefreshOutput,
+  RestoreInput,
   RestoreOutput,
   SignInInput,
   SignInOutput,
   SignOutInput,
   SignOutOutput,
 } from '../../machines/lifecycle-types.js'
+import { isExpiringSoon } from '../../machines/refresh-policy.js'
 import * as api from '../api/index.js'
-import type { Coordinator } from '../coordination/index.js'
-import { AuthError, isAuthApiError, isAuthError, isAuthSessionMissingError } from '../errors.js'
-import type { Http } from '../http/index.js'
+import { AuthError, isAuthError } from '../errors.js'
 import { combineSignals } from '../http/signals.js'
-import type { SessionStore } from '../storage/index.js'
-import type { Session } from '../types.js'
+import type { CallOptions, Session } from '../types.js'
 import { callSignIn } from './sign-in-calls.js'
-import { isExpiringSoon, toSession } from './session.js'
-import type { Clock } from './clock.js'
-
-export interface ActorDeps {
-  http: Http
-  store: SessionStore
-  coordinator: Coordinator
-  clock: Clock
-  refreshMarginMs: number
-  lockTimeoutMs: number
-}
+import { toSession } from './session.js'
 
 function abortedError(signal: AbortSignal): AuthError {
   return new AuthError('Operation cancelled', 0, 'aborted', { cause: signal.reason })
@@ -49,95 +41,100 @@ function nextTask(): Promise<void> {
   return new Promise((resolve) => globalThis.setTimeout(resolve, 0))
 }
 
-/** Statuses from `/logout` that mean the session is already gone, which is what signing out wants anyway. */
-function alreadySignedOut(error: unknown): boolean {
-  if (isAuthSessionMissingError(error)) return true
-  return isAuthApiError(error) && (error.status === 401 || error.status === 403 || error.status === 404)
+/**
+ * Runs `call` with the actor's signal joined to the caller's: leaving the state (a sign-out, a newer
+ * sign-in) and the caller's own abort both stop it.
+ */
+async function withCallerSignal<T>(signal: AbortSignal, options: CallOptions | undefined, call: (options: CallOptions) => Promise<T>): Promise<T> {
+  const combined = combineSignals([signal, options?.signal])
+  try {
+    return await call({ ...options, signal: combined.signal })
+  } finally {
+    combined.dispose()
+  }
 }
 
+const restoreSession = fromPromise<RestoreOutput, RestoreInput>(async ({ input }) => {
+  const { session, problem } = await input.io.store.read()
+  return problem === undefined ? { session } : { session, problem }
+})
+
+const signIn = fromPromise<SignInOutput, SignInInput>(async ({ input, signal }) => {
+  const { transport, store, clock } = input.io
+  const output = await withCallerSignal(signal, input.operation.options, (options) =>
+    callSignIn(transport, () => clock.now(), input.operation, options),
+  )
+  // Leaving `signingIn` aborts the signal: the late session must not be saved.
+  if (signal.aborted) throw abortedError(signal)
+  if (output.session) await store.write(output.session)
+  return output
+})
+
+const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, signal }) => {
+  const { transport, store, clock } = input.io
+  const { operation } = input
+  const response = await withCallerSignal(signal, operation.options, (options) =>
+    api.verifyFactor(transport, input.session.access_token, { factorId: operation.factorId, challengeId: operation.challengeId, code: operation.code }, options),
+  )
+  if (signal.aborted) throw abortedError(signal)
+  const session = toSession(response, clock.now())
+  await store.write(session)
+  return { session, response }
+})
+
 /**
- * The actors, made once and shared by every client: each finds its client's dependencies through the actor
- * system it runs in (`depsOf`). Providing per client instead would copy the whole chart per instance.
+ * One refresher per storage key: take the lock, re-read storage, and adopt a session another client
+ * already rotated instead of spending the (single-use) refresh token a second time.
  */
-export function createLifecycleActors(depsOf: (system: object) => ActorDeps) {
-  const restoreSession = fromPromise<RestoreOutput>(async ({ system }) => {
-    const { session, problem } = await depsOf(system).store.read()
-    return problem === undefined ? { session } : { session, problem }
-  })
+const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, signal }) => {
+  const { transport, store, coordinator, clock } = input.io
+  return coordinator.withLock(
+    async () => {
+      const { session: stored } = await store.read()
+      if (signal.aborted) throw abortedError(signal)
+      if (stored === null) return { outcome: 'signedOutElsewhere' as const }
+      let latest = newestOf(stored, coordinator.lastHeard?.session)
+      if (coordinator.crossContext && latest.refresh_token === input.session.refresh_token) {
+        // Across tabs the previous holder's storage write can trail the lock grant, while its
+        // announcement may already be queued: let that task run before spending the refresh token.
+        await nextTask()
+        latest = newestOf(latest, coordinator.lastHeard?.session)
+      }
+      const rotatedElsewhere = latest.refresh_token !== input.session.refresh_token
+      if (rotatedElsewhere && !input.force && !isExpiringSoon(latest, clock.now(), input.settings.refreshMarginMs)) {
+        return { outcome: 'adopted' as const, session: latest }
+      }
+      const response = await api.refreshAccessToken(transport, latest.refresh_token, { signal })
+      if (signal.aborted) throw abortedError(signal)
+      const session = toSession(response, clock.now())
+      await store.write(session)
+      // Announced while the lock is still held, so a client queued on it hears of the new tokens even
+      // when its copy of storage lags behind.
+      coordinator.publish({ type: 'session', event: 'TOKEN_REFRESHED', session })
+      return { outcome: 'refreshed' as const, session }
+    },
+    { timeoutMs: input.settings.lockTimeoutMs, signal },
+  )
+})
 
-  const signIn = fromPromise<SignInOutput, SignInInput>(async ({ input, signal, system }) => {
-    const { http, store, clock } = depsOf(system)
-    const result = await callSignIn({ http, now: () => clock.now() }, input.request, signal)
-    // Leaving `signingIn` (a sign-out, a newer sign-in) aborts the signal: the late session must not be saved.
-    if (signal.aborted) throw abortedError(signal)
-    if (result.session) await store.write(result.session)
-    return result
-  })
+const signOut = fromPromise<SignOutOutput, SignOutInput>(async ({ input, signal }) => {
+  if (input.accessToken === null) return { error: null }
+  try {
+    await api.logout(input.io.transport, input.accessToken, input.scope, { signal })
+    return { error: null }
+  } catch (error) {
+    if (meansAlreadySignedOut(error)) return { error: null }
+    return { error: isAuthError(error) ? error : new AuthError('Sign-out request failed', undefined, 'unexpected_failure') }
+  }
+})
 
-  const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, signal, system }) => {
-    const { http, store, clock } = depsOf(system)
-    const { request } = input
-    const combined = combineSignals([signal, request.options?.signal])
-    const response = await api
-      .verifyFactor(
-        http,
-        input.session.access_token,
-        { factorId: request.factorId, challengeId: request.challengeId, code: request.code },
-        { timeout: request.options?.timeout, signal: combined.signal },
-      )
-      .finally(combined.dispose)
-    if (signal.aborted) throw abortedError(signal)
-    const session = toSession(response, clock.now())
-    await store.write(session)
-    return { session, data: response }
-  })
+/** The chart's actors, made once and shared by every client. */
+export const lifecycleActors = { restoreSession, signIn, verifyMfa, refreshSession, signOut }
 
-  /**
-   * One refresher per storage key: take the lock, re-read storage, and adopt a session another client
-   * already rotated instead of spending the (single-use) refresh token a second time.
-   */
-  const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, signal, system }) => {
-    const deps = depsOf(system)
-    const { http, store, coordinator, clock } = deps
-    return coordinator.withLock(
-      async () => {
-        const { session: stored } = await store.read()
-        if (signal.aborted) throw abortedError(signal)
-        if (stored === null) return { outcome: 'signedOutElsewhere' as const }
-        let latest = newestOf(stored, coordinator.lastHeard?.session)
-        if (coordinator.crossContext && latest.refresh_token === input.session.refresh_token) {
-          // Across tabs the previous holder's storage write can trail the lock grant, while its
-          // announcement may already be queued: let that task run before spending the refresh token.
-          await nextTask()
-          latest = newestOf(latest, coordinator.lastHeard?.session)
-        }
-        const rotatedElsewhere = latest.refresh_token !== input.session.refresh_token
-        if (rotatedElsewhere && !input.force && !isExpiringSoon(latest, clock.now(), deps.refreshMarginMs)) {
-          return { outcome: 'adopted' as const, session: latest }
-        }
-        const response = await api.refreshAccessToken(http, latest.refresh_token, { signal })
-        if (signal.aborted) throw abortedError(signal)
-        const session = toSession(response, clock.now())
-        await store.write(session)
-        // Announced while the lock is still held, so a client queued on it hears of the new tokens even
-        // when its copy of storage lags behind.
-        coordinator.publish({ type: 'session', event: 'TOKEN_REFRESHED', session })
-        return { outcome: 'refreshed' as const, session }
-      },
-      { timeoutMs: deps.lockTimeoutMs, signal },
-    )
-  })
-
-  const signOut = fromPromise<SignOutOutput, SignOutInput>(async ({ input, signal, system }) => {
-    if (input.accessToken === null) return { error: null }
-    try {
-      await api.logout(depsOf(system).http, input.accessToken, input.scope, { signal })
-      return { error: null }
-    } catch (error) {
-      if (alreadySignedOut(error)) return { error: null }
-      return { error: isAuthError(error) ? error : new AuthError('Sign-out request failed', undefined, 'unexpected_failure') }
-    }
-  })
-
-  return { restoreSession, signIn, verifyMfa, refreshSession, signOut }
+/** The chart's storage actions: they act on the I/O in the context of the client that runs them. */
+export const lifecycleActions = {
+  forgetStoredSession: ({ context }: { context: LifecycleContext }) => void context.io.store.remove(),
+  persistSession: ({ context }: { context: LifecycleContext }) => {
+    void (context.session ? context.io.store.write(context.session) : context.io.store.remove())
+  },
 }

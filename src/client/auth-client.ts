@@ -1,21 +1,36 @@
 /**
  * The public client: auth-js method names and `data` shapes over the lifecycle chart, plus RxJS streams.
+ * Arguments are mapped in `arguments.ts`, calls made with the user's token go through `gateway.ts`, and
+ * everything that changes the session is an operation of the chart (`core.ts`).
  * @module
  */
 import type { Observable } from 'rxjs'
 import type { Actor } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
+import type { SignInOutput } from '../../machines/lifecycle-types.js'
 import * as api from '../api/index.js'
 import { requireObject } from '../api/validate.js'
-import { type AuthError, AuthInvalidCredentialsError, isAuthApiError, isAuthSessionMissingError } from '../errors.js'
+import { type AuthError, AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
+import { attachTransport } from '../http/transport-key.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
-import type { Http } from '../http/index.js'
+import {
+  anonymousOperation,
+  otpRequest,
+  passwordOperation,
+  recoverRequest,
+  refreshTokenOperation,
+  resendRequest,
+  setSessionOperation,
+  signOutScope,
+  signUpOperation,
+  verifyOtpOperation,
+} from './arguments.js'
 import { ClientCore } from './core.js'
+import { withSession } from './gateway.js'
 import { MfaApi } from './mfa.js'
 import type { AuthClientOptions } from './options.js'
 import { type AuthState, toAuthState } from './state.js'
 import type { AuthEventItem } from './streams.js'
-import { TRANSPORT } from './transport-key.js'
 import type {
   AuthOtpResponse,
   AuthResponse,
@@ -29,10 +44,9 @@ import type {
   VerifyOtpParams,
 } from './types.js'
 
-/** The server says the session (or its user) no longer exists: nothing this client holds can work again. */
-function sessionIsGone(error: unknown): error is AuthError {
-  if (isAuthSessionMissingError(error)) return true
-  return isAuthApiError(error) && (error.code === 'user_not_found' || error.code === 'user_banned')
+/** The auth-js `data` of a sign-in: the user and session, and the message of a step that needs another. */
+function authResponse(output: SignInOutput): AuthResponse {
+  return output.message === undefined ? { user: output.user, session: output.session } : { user: output.user, session: output.session, message: output.message }
 }
 
 /**
@@ -53,15 +67,19 @@ export class AuthClient {
   constructor(options: AuthClientOptions) {
     this.#core = new ClientCore(options)
     this.mfa = new MfaApi(this.#core)
+    // For `supabase-auth-machine/jwt` (the JWKS request), without a member in this class's public type.
+    attachTransport(this, this.#core.io.transport)
   }
 
   /** Status, session, user, assurance level and last error; the current value on subscribe, then each change. */
   get state$(): Observable<AuthState> {
     return this.#core.streams.state$
   }
+  /** The session; the current value on subscribe, then each change. */
   get session$(): Observable<Session | null> {
     return this.#core.streams.session$
   }
+  /** The signed-in user; the current value on subscribe, then each change. */
   get user$(): Observable<User | null> {
     return this.#core.streams.user$
   }
@@ -81,10 +99,6 @@ export class AuthClient {
   get ready(): Promise<void> {
     return this.#core.ready
   }
-  /** @internal This client's transport, for `supabase-auth-machine/jwt` (the JWKS request); not public API. */
-  get [TRANSPORT](): Http {
-    return this.#core.http
-  }
 
   /**
    * Creates a user. Resolves with a session when the server confirms sign-ups automatically, else with
@@ -92,20 +106,22 @@ export class AuthClient {
    * @example await auth.signUp({ email: 'a@example.com', password: 'correct horse' })
    */
   async signUp(credentials: SignUpWithPasswordCredentials, options?: CallOptions): Promise<AuthResponse> {
-    requireObject(credentials, 'credentials')
-    return this.#core.command({ type: 'SIGN_IN', request: { method: 'signUp', params: credentials, options } }, 'sign up')
+    const output = await this.#core.signIn(signUpOperation(credentials, options), 'sign up')
+    return authResponse(output)
   }
 
   /** @example const { session, weakPassword } = await auth.signInWithPassword({ email, password }) */
   async signInWithPassword(credentials: SignInWithPasswordCredentials, options?: CallOptions): Promise<AuthTokenResponsePassword> {
-    requireObject(credentials, 'credentials')
-    return this.#core.command({ type: 'SIGN_IN', request: { method: 'password', params: credentials, options } }, 'sign in')
+    const output = await this.#core.signIn(passwordOperation(credentials, options), 'sign in')
+    if (output.session === null || output.user === null) throw new AuthInvalidTokenResponseError()
+    const data = { user: output.user, session: output.session }
+    return output.weakPassword ? { ...data, weakPassword: output.weakPassword } : data
   }
 
   /** @example await auth.signInAnonymously({ options: { data: { theme: 'dark' } } }) */
   async signInAnonymously(credentials: SignInAnonymouslyCredentials = {}, options?: CallOptions): Promise<AuthResponse> {
-    requireObject(credentials, 'credentials')
-    return this.#core.command({ type: 'SIGN_IN', request: { method: 'anonymous', params: credentials, options } }, 'sign in anonymously')
+    const output = await this.#core.signIn(anonymousOperation(credentials, options), 'sign in anonymously')
+    return authResponse(output)
   }
 
   /**
@@ -114,22 +130,7 @@ export class AuthClient {
    */
   async signInWithOtp(credentials: SignInWithPasswordlessCredentials, options?: CallOptions): Promise<AuthOtpResponse> {
     this.#core.assertLive()
-    requireObject(credentials, 'credentials')
-    const o = (credentials.options ?? {}) as { emailRedirectTo?: string; shouldCreateUser?: boolean; data?: Record<string, unknown>; captchaToken?: string; channel?: 'sms' | 'whatsapp' }
-    const { email, phone } = credentials as { email?: string; phone?: string }
-    // Both contact fields go through as given, so the API layer refuses "email and phone" outright.
-    const { messageId } = await api.sendOtp(
-      this.#core.http,
-      {
-        email,
-        phone,
-        shouldCreateUser: o.shouldCreateUser,
-        data: o.data,
-        captchaToken: o.captchaToken,
-        ...(email === undefined ? { channel: o.channel ?? 'sms' } : { redirectTo: o.emailRedirectTo }),
-      },
-      options,
-    )
+    const { messageId } = await api.sendOtp(this.#core.io.transport, otpRequest(credentials), options)
     return { user: null, session: null, messageId }
   }
 
@@ -138,8 +139,8 @@ export class AuthClient {
    * @example await auth.verifyOtp({ email, token: '123456', type: 'email' })
    */
   async verifyOtp(params: VerifyOtpParams, options?: CallOptions): Promise<AuthResponse> {
-    requireObject(params, 'params')
-    return this.#core.command({ type: 'SIGN_IN', request: { method: 'verifyOtp', params, options } }, 'verify the code')
+    const output = await this.#core.signIn(verifyOtpOperation(params, options), 'verify the code')
+    return authResponse(output)
   }
 
   /**
@@ -147,11 +148,8 @@ export class AuthClient {
    * @example await auth.setSession({ access_token, refresh_token })
    */
   async setSession(tokens: { access_token: string; refresh_token: string }, options?: CallOptions): Promise<AuthResponse> {
-    requireObject(tokens, 'tokens')
-    if (typeof tokens.access_token !== 'string' || typeof tokens.refresh_token !== 'string' || !tokens.access_token || !tokens.refresh_token) {
-      throw new AuthInvalidCredentialsError('setSession needs access_token and refresh_token')
-    }
-    return this.#core.command({ type: 'SIGN_IN', request: { method: 'setSession', params: tokens, options } }, 'set the session')
+    const output = await this.#core.signIn(setSessionOperation(tokens, options), 'set the session')
+    return authResponse(output)
   }
 
   /**
@@ -161,9 +159,10 @@ export class AuthClient {
    */
   async refreshSession(current?: { refresh_token: string }, options?: CallOptions): Promise<AuthResponse> {
     if (current?.refresh_token && current.refresh_token !== this.#core.actor.getSnapshot().context.session?.refresh_token) {
-      return this.#core.command({ type: 'SIGN_IN', request: { method: 'refreshToken', params: current, options } }, 'refresh')
+      const output = await this.#core.signIn(refreshTokenOperation(current.refresh_token, options), 'refresh')
+      return authResponse(output)
     }
-    const session = await this.#core.command<Session>({ type: 'REFRESH', force: true }, 'refresh the session')
+    const session = await this.#core.refresh(true)
     return { session, user: session.user }
   }
 
@@ -174,16 +173,13 @@ export class AuthClient {
 
   /**
    * The user as the server sees it now (`GET /user`). If the server no longer knows the session, the
-   * client signs out with reason `revoked`.
+   * client signs out with reason `revoked`. With `jwt`, checks that token instead and changes nothing here.
+   * @example const { user } = await auth.getUser()
    */
   async getUser(jwt?: string, options?: CallOptions): Promise<{ user: User }> {
-    const token = jwt ?? (await this.#core.requireSession()).access_token
-    try {
-      return { user: await api.getUser(this.#core.http, token, options) }
-    } catch (error) {
-      if (jwt === undefined && sessionIsGone(error)) this.#core.actor.send({ type: 'SESSION_REVOKED', error })
-      throw error
-    }
+    const transport = this.#core.io.transport
+    if (jwt !== undefined) return { user: await api.getUser(transport, jwt, options) }
+    return { user: await withSession(this.#core, (token) => api.getUser(transport, token, options)) }
   }
 
   /**
@@ -192,59 +188,58 @@ export class AuthClient {
    */
   async updateUser(attributes: UserAttributes, options?: CallOptions & { emailRedirectTo?: string }): Promise<{ user: User }> {
     requireObject(attributes, 'attributes')
-    const session = await this.#core.requireSession()
-    const user = await api.updateUser(this.#core.http, session.access_token, attributes, { redirectTo: options?.emailRedirectTo }, options)
+    const redirect = { redirectTo: options?.emailRedirectTo }
+    const user = await withSession(this.#core, (token) => api.updateUser(this.#core.io.transport, token, attributes, redirect, options))
     this.#core.actor.send({ type: 'USER_UPDATED', user })
     return { user }
   }
 
-  /** Sends a password-reset email; finish with `verifyOtp({ type: 'recovery', … })` or the emailed link. */
+  /**
+   * Sends a password-reset email; finish with `verifyOtp({ type: 'recovery', … })` or the emailed link.
+   * @example await auth.resetPasswordForEmail('a@example.com', { redirectTo: 'https://app.example.com/reset' })
+   */
   async resetPasswordForEmail(email: string, params: { redirectTo?: string; captchaToken?: string } = {}, options?: CallOptions): Promise<Record<string, never>> {
     this.#core.assertLive()
-    requireObject(params, 'params')
-    return api.recover(this.#core.http, email, { redirectTo: params.redirectTo, captchaToken: params.captchaToken }, options)
+    return api.recover(this.#core.io.transport, email, recoverRequest(params), options)
   }
 
-  /** Re-sends a sign-up confirmation, or the code of a pending email/phone change. */
+  /**
+   * Re-sends a sign-up confirmation, or the code of a pending email/phone change.
+   * @example await auth.resend({ type: 'signup', email: 'a@example.com' })
+   */
   async resend(params: ResendParams, options?: CallOptions): Promise<AuthOtpResponse> {
     this.#core.assertLive()
-    requireObject(params, 'params')
-    const { messageId } = await api.resend(
-      this.#core.http,
-      'email' in params
-        ? { type: params.type, email: params.email, captchaToken: params.options?.captchaToken, redirectTo: params.options?.emailRedirectTo }
-        : { type: params.type, phone: params.phone, captchaToken: params.options?.captchaToken },
-      options,
-    )
+    const { messageId } = await api.resend(this.#core.io.transport, resendRequest(params), options)
     return { user: null, session: null, messageId }
   }
 
-  /** Sends a nonce to the user's email or phone, for `updateUser({ password, nonce })`. */
+  /**
+   * Sends a nonce to the user's email or phone, for `updateUser({ password, nonce })`.
+   * @example await auth.reauthenticate()
+   */
   async reauthenticate(options?: CallOptions): Promise<AuthResponse> {
-    const session = await this.#core.requireSession()
-    await api.reauthenticate(this.#core.http, session.access_token, options)
+    await withSession(this.#core, (token) => api.reauthenticate(this.#core.io.transport, token, options))
     return { user: null, session: null }
   }
 
   /**
    * Signs out. `local` and `global` end this session here whatever the server answers (a server failure
    * is reported in `error`, not thrown); `others` keeps this session and ends the user's other ones.
+   * @example await auth.signOut({ scope: 'local' })
    */
   async signOut(params: { scope?: SignOutScope } = {}, options?: CallOptions): Promise<{ error: AuthError | null }> {
-    const scope = params.scope ?? 'global'
-    if (scope !== 'global' && scope !== 'local' && scope !== 'others') throw new AuthInvalidCredentialsError('scope must be global, local or others')
+    const scope = signOutScope(params)
     if (scope === 'others') {
-      const session = await this.#core.requireSession()
-      await api.logout(this.#core.http, session.access_token, 'others', options)
+      await withSession(this.#core, (token) => api.logout(this.#core.io.transport, token, 'others', options))
       return { error: null }
     }
-    const result = await this.#core.command<{ error: AuthError | null }>({ type: 'SIGN_OUT', scope }, 'sign out')
-    return { error: result?.error ?? null }
+    return this.#core.signOut(scope)
   }
 
   /**
    * auth-js compatible listener. The callback gets `INITIAL_SESSION` once the client is ready, then every
    * event. It is never awaited, and a callback that throws or calls back into the client stalls nothing.
+   * @example const { data: { subscription } } = auth.onAuthStateChange((event, session) => console.log(event))
    */
   onAuthStateChange(callback: (event: AuthChangeEvent, session: Session | null) => void): { data: { subscription: AuthStateChangeSubscription } } {
     if (typeof callback !== 'function') throw new AuthInvalidCredentialsError('onAuthStateChange needs a callback function')

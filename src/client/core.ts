@@ -1,101 +1,95 @@
 /**
- * The running parts of one client: the chart's actor with its I/O provided, the reply registry, the event
- * fan-out and cross-client messages. Public methods (`auth-client.ts`, `mfa.ts`) are thin layers over this.
+ * The running parts of one client: the chart's actor with its I/O handed in, the callers waiting on it,
+ * the event fan-out and cross-client messages. Public methods (`auth-client.ts`, `mfa.ts`) are thin
+ * layers over this.
  * @module
  */
 import { type Actor, createActor } from 'xstate'
 import { lifecycleMachine, type LifecycleMachine } from '../../machines/lifecycle.js'
-import type { AuthStatus, LifecycleEmitted, LifecycleEvent } from '../../machines/lifecycle-types.js'
-import { type Coordinator, createCoordinator } from '../coordination/index.js'
+import type {
+  AuthStatus,
+  LifecycleEmitted,
+  LifecycleEvent,
+  LifecycleIo,
+  MfaVerifyOutput,
+  OperationResult,
+  SignInOutput,
+  SignOutOutput,
+} from '../../machines/lifecycle-types.js'
+import type { MfaVerifyOperation, SignInOperation } from '../../machines/operations.js'
+import { DEFAULT_REFRESH_MARGIN_MS, isExpired, isExpiringSoon } from '../../machines/refresh-policy.js'
+import { statusOf } from '../../machines/status.js'
+import { createCoordinator } from '../coordination/index.js'
 import { AuthError, AuthInvalidCredentialsError, AuthSessionMissingError } from '../errors.js'
-import { createHttp, type Http } from '../http/index.js'
-import { createSessionStore, defaultStorage, defaultStorageKey, memoryStorage, type SessionStore } from '../storage/index.js'
+import { createHttp } from '../http/index.js'
+import { systemClock } from '../runtime/timers.js'
+import { createSessionStore, defaultStorage, defaultStorageKey, memoryStorage } from '../storage/index.js'
 import type { Session } from '../types.js'
-import { type ActorDeps, createLifecycleActors } from './actors.js'
-import { type Clock, systemClock } from './clock.js'
-import { type AuthClientOptions, DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_REFRESH_MARGIN_MS } from './options.js'
+import { lifecycleActions, lifecycleActors } from './actors.js'
+import type { AuthClientOptions } from './options.js'
 import { redactingInspector } from './redact.js'
-import { ReplyRegistry } from './replies.js'
-import { isExpired, isExpiringSoon } from './session.js'
 import { untilSettled } from './settled.js'
-import { SETTLED_STATUSES, statusOf } from './state.js'
 import { type AuthStreams, createStreams } from './streams.js'
+import { Waiters } from './waiters.js'
 
-const BLOCKS_SIGN_IN: ReadonlySet<AuthStatus> = new Set(['initializing', 'refreshing', 'signingOut'])
+/** The events a caller sends and waits on; each begins (or joins) one operation of the chart. */
+type Command = Extract<LifecycleEvent, { type: OperationResult['kind'] }>
 
-type Command = Extract<LifecycleEvent, { requestId?: string }>
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-
-/** Each running client's I/O, found by the actor system its chart runs in. */
-const depsBySystem = new WeakMap<object, ActorDeps>()
-
-function depsOf(system: object): ActorDeps {
-  const deps = depsBySystem.get(system)
-  if (deps === undefined) throw new Error('auth client dependencies missing for this actor system')
-  return deps
+/** An operation ended with another kind's result: a bug in the chart, reported rather than cast away. */
+function mismatch(expected: Command['type'], result: OperationResult): AuthError {
+  return new AuthError(`Expected the result of ${expected}, got ${result.kind}`, undefined, 'unexpected_failure')
 }
+
+/** How many times a command waits for the chart to settle before giving up as `busy`. */
+const MAX_WAITS_FOR_TURN = 3
 
 let providedMachine: LifecycleMachine | undefined
 
 /**
- * The chart with its I/O provided, built once on first use and shared: `provide` copies every state node,
- * which per client cost ~35 KB of heap (two thirds of an idle client).
+ * The chart with its actors provided, built once on first use and shared: `provide` copies every state
+ * node, which per client would cost more heap than the rest of an idle client. Each client's I/O reaches
+ * the actors through the chart's input instead.
  */
-function machineWithIo(): LifecycleMachine {
-  providedMachine ??= lifecycleMachine.provide({
-    actors: createLifecycleActors(depsOf),
-    actions: {
-      forgetStoredSession: ({ system }) => void depsOf(system).store.remove(),
-      persistSession: ({ context, system }) => {
-        const { store } = depsOf(system)
-        void (context.session ? store.write(context.session) : store.remove())
-      },
-    },
-  })
+function providedLifecycle(): LifecycleMachine {
+  providedMachine ??= lifecycleMachine.provide({ actors: lifecycleActors, actions: lifecycleActions })
   return providedMachine
 }
 
 export class ClientCore {
-  readonly http: Http
-  readonly clock: Clock
-  readonly store: SessionStore
-  readonly coordinator: Coordinator
+  readonly io: LifecycleIo
   readonly actor: Actor<LifecycleMachine>
   readonly streams: AuthStreams
   readonly ready: Promise<void>
   readonly refreshMarginMs: number
-  readonly #replies = new ReplyRegistry()
+  readonly #waiters = new Waiters()
   readonly #cleanups: Array<() => void> = []
   #disposed = false
 
   constructor(options: AuthClientOptions) {
     if (typeof options?.url !== 'string' || options.url === '') throw new AuthInvalidCredentialsError('createAuthClient needs a `url`')
-    this.clock = options.clock ?? systemClock
+    const clock = options.clock ?? systemClock
     this.refreshMarginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS
-    this.http = createHttp({ url: options.url, apiKey: options.apiKey ?? '', headers: options.headers, fetch: options.fetch, timeout: options.timeout })
     const storage = options.persistSession === false ? memoryStorage() : (options.storage ?? defaultStorage())
     const key = options.storageKey ?? defaultStorageKey(options.url)
-    this.store = createSessionStore(storage, key, { timeoutMs: options.storageTimeoutMs })
-    this.coordinator = createCoordinator(storage, key)
+    this.io = {
+      transport: createHttp({ url: options.url, apiKey: options.apiKey ?? '', headers: options.headers, fetch: options.fetch, timeout: options.timeout }),
+      store: createSessionStore(storage, key, { timeoutMs: options.storageTimeoutMs }),
+      coordinator: createCoordinator(storage, key),
+      clock,
+    }
 
     const inspect = options.inspect
       ? options.redactInspection === false
         ? options.inspect
         : redactingInspector(options.inspect)
       : undefined
-    this.actor = createActor(machineWithIo(), {
-      input: { autoRefreshToken: options.autoRefreshToken ?? true, refreshMarginMs: this.refreshMarginMs, clock: this.clock },
-      clock: { setTimeout: (fn, ms) => this.clock.setTimeout(fn, ms), clearTimeout: (handle) => this.clock.clearTimeout(handle) },
+    this.actor = createActor(providedLifecycle(), {
+      input: {
+        io: this.io,
+        settings: { autoRefreshToken: options.autoRefreshToken ?? true, refreshMarginMs: this.refreshMarginMs, lockTimeoutMs: options.lockTimeoutMs },
+      },
+      clock: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (handle) => clock.clearTimeout(handle) },
       ...(inspect ? { inspect } : {}),
-    })
-
-    depsBySystem.set(this.actor.system, {
-      http: this.http,
-      store: this.store,
-      coordinator: this.coordinator,
-      clock: this.clock,
-      refreshMarginMs: this.refreshMarginMs,
-      lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     })
     this.ready = untilSettled(this.actor).then(() => undefined)
     this.streams = createStreams(this.actor, this.ready)
@@ -104,76 +98,91 @@ export class ClientCore {
   }
 
   #wire(): void {
-    const onEmitted = (emitted: LifecycleEmitted) => {
-      // Emitted during the transition; delivered after it, so listeners see the committed state and can
-      // call back into the client without re-entering the chart mid-step.
-      queueMicrotask(() => this.#deliver(emitted))
-    }
-    // One wildcard listener for both kinds (`reply`, `authEvent`): one listener set per client, not two.
-    const emittedSub = this.actor.on('*', onEmitted)
-    const unsubscribeMessages = this.coordinator.subscribe((message) => {
-      this.actor.send({ type: 'SESSION_CHANGED_ELSEWHERE', event: message.event, session: message.session })
+    // One wildcard listener for everything the chart says: one listener set per client, not several.
+    const emittedSub = this.actor.on('*', (emitted: LifecycleEmitted) => {
+      // Whatever the chart says is delivered after its transition commits, so listeners see the committed
+      // state and can call back into the client without re-entering the chart mid-step. The callers an
+      // operation's end concerns are the ones waiting now, so they are picked now.
+      const deliver = emitted.type === 'authEvent' ? () => this.#announce(emitted) : this.#waiters.take(emitted)
+      queueMicrotask(deliver)
     })
-    const unsubscribeDegraded = this.store.onDegraded(() => this.actor.send({ type: 'STORAGE_DEGRADED' }))
-    if (this.store.degraded) this.actor.send({ type: 'STORAGE_DEGRADED' })
+    const unsubscribeMessages = this.io.coordinator.subscribe((message) => {
+      this.actor.send(
+        message.session === null
+          ? { type: 'SIGNED_OUT_ELSEWHERE' }
+          : { type: 'SESSION_CHANGED_ELSEWHERE', event: message.event, session: message.session },
+      )
+    })
+    const unsubscribeDegraded = this.io.store.onDegraded(() => this.actor.send({ type: 'STORAGE_DEGRADED' }))
+    if (this.io.store.degraded) this.actor.send({ type: 'STORAGE_DEGRADED' })
     this.#cleanups.push(() => emittedSub.unsubscribe(), unsubscribeMessages, unsubscribeDegraded)
   }
 
-  #deliver(emitted: LifecycleEmitted): void {
-    if (emitted.type === 'reply') {
-      if (emitted.ok) this.#replies.resolve(emitted.requestIds, emitted.value)
-      else this.#replies.reject(emitted.requestIds, emitted.error)
-      return
-    }
+  #announce(emitted: Extract<LifecycleEmitted, { type: 'authEvent' }>): void {
     if (emitted.origin === 'local') {
-      this.coordinator.publish({ type: 'session', event: emitted.event, session: emitted.session })
+      this.io.coordinator.publish({ type: 'session', event: emitted.event, session: emitted.session })
     }
     this.streams.publish({ event: emitted.event, session: emitted.session })
   }
 
   get status(): AuthStatus {
-    return statusOf(this.actor.getSnapshot())
-  }
-
-  /** Sends a command and waits for the chart's reply; rejects at once when the current status does not take it. */
-  async command<T>(event: DistributiveOmit<Command, 'requestId'>, what: string): Promise<T> {
-    this.assertLive()
-    // A refresh already in flight (even the one restoring the session) is joined, not waited out and repeated.
-    const joinsRefresh = event.type === 'REFRESH' && this.status === 'refreshing'
-    if (!joinsRefresh) {
-      await this.ready
-      this.assertLive()
-      if (this.#mustWaitBefore(event.type)) await this.settled()
-    }
-    const requestId = this.#replies.newId()
-    const reply = this.#replies.wait<T>(requestId)
-    this.actor.send({ ...event, requestId } as LifecycleEvent)
-    if (!this.actor.getSnapshot().context.waiting.includes(requestId)) {
-      const refused =
-        event.type === 'VERIFY_MFA' || event.type === 'REFRESH'
-          ? new AuthSessionMissingError(`Cannot ${what}: no session (status ${this.status})`)
-          : new AuthError(`Cannot ${what} while ${this.status}`, undefined, 'busy')
-      this.#replies.reject([requestId], refused)
-    }
-    return reply
+    return statusOf(this.actor.getSnapshot().value)
   }
 
   /**
-   * A sign-out goes at once (it wins over anything in flight); a sign-in may replace a sign-in in flight but
-   * waits for a refresh or sign-out; a refresh joins one in flight; the rest wait for a settled status.
+   * Sends a command and waits for the operation it begins or joins. Whether the command can go now is the
+   * chart's answer (`can`): a sign-out goes at once (once the stored session is known), a refresh joins
+   * one in flight (even the one restoring started), a sign-in replaces one in flight. When the chart is
+   * busy with something it does not interrupt for this command, the command waits for it to settle and
+   * asks again.
    */
-  #mustWaitBefore(type: Command['type']): boolean {
-    const status = this.status
-    if (type === 'SIGN_OUT') return false
-    if (type === 'SIGN_IN') return BLOCKS_SIGN_IN.has(status)
-    if (type === 'REFRESH') return status !== 'refreshing' && !SETTLED_STATUSES.has(status)
-    return !SETTLED_STATUSES.has(status)
+  async #run(command: Command, what: string): Promise<OperationResult> {
+    this.assertLive()
+    for (let waits = 0; !this.actor.getSnapshot().can(command); waits += 1) {
+      const snapshot = this.actor.getSnapshot()
+      if (snapshot.hasTag('settled')) {
+        // At rest and still refused: only a status without a session refuses what a session would allow.
+        throw new AuthSessionMissingError(`Cannot ${what}: no session`)
+      }
+      if (waits === MAX_WAITS_FOR_TURN) throw new AuthError(`Cannot ${what} while ${this.status}`, undefined, 'busy')
+      await this.settled()
+      this.assertLive()
+    }
+    this.actor.send(command)
+    return this.#waiters.join()
   }
 
-  /** Waits until no operation is in flight (bounded), then returns the session it settled on. */
+  /** Trades a credential for a session; a sign-in in flight is replaced. */
+  async signIn(operation: SignInOperation, what: string): Promise<SignInOutput> {
+    const result = await this.#run({ type: 'SIGN_IN', operation }, what)
+    if (result.kind === 'SIGN_IN') return result.value
+    throw mismatch('SIGN_IN', result)
+  }
+
+  /** Upgrades the session with a second factor. */
+  async verifyMfa(operation: MfaVerifyOperation): Promise<MfaVerifyOutput> {
+    const result = await this.#run({ type: 'VERIFY_MFA', operation }, 'verify the factor')
+    if (result.kind === 'VERIFY_MFA') return result.value
+    throw mismatch('VERIFY_MFA', result)
+  }
+
+  /** Rotates the tokens (`force`: even when another client just did); a refresh in flight is joined. */
+  async refresh(force: boolean): Promise<Session> {
+    const result = await this.#run({ type: 'REFRESH', force }, 'refresh the session')
+    if (result.kind === 'REFRESH') return result.value
+    throw mismatch('REFRESH', result)
+  }
+
+  /** Ends the session here (and at the server for `global`); a sign-out in flight is joined. */
+  async signOut(scope: 'global' | 'local'): Promise<SignOutOutput> {
+    const result = await this.#run({ type: 'SIGN_OUT', scope }, 'sign out')
+    if (result.kind === 'SIGN_OUT') return result.value
+    throw mismatch('SIGN_OUT', result)
+  }
+
+  /** Waits until no operation is in flight (bounded), then returns. */
   async settled(timeoutMs = 60_000): Promise<void> {
     await this.ready
-    if (SETTLED_STATUSES.has(this.status)) return
     if (!(await untilSettled(this.actor, timeoutMs))) {
       throw new AuthError(`Gave up waiting for ${this.status} to finish after ${timeoutMs} ms`, undefined, 'timeout')
     }
@@ -190,16 +199,16 @@ export class ClientCore {
     const { context } = this.actor.getSnapshot()
     const session = context.session
     if (!session) return null
-    const now = this.clock.now()
+    const now = this.io.clock.now()
     if (!isExpiringSoon(session, now, this.refreshMarginMs)) return session
     // A refresh that keeps failing transiently is retried on its own schedule, not on every read.
     const waitingForRetry = context.stale && context.retryAt !== null && now < context.retryAt
     if (!waitingForRetry) {
       try {
-        return await this.command<Session>({ type: 'REFRESH' }, 'refresh the session')
+        return await this.refresh(false)
       } catch (error) {
         const current = this.actor.getSnapshot().context.session
-        if (current && !isExpired(current, this.clock.now())) return current
+        if (current && !isExpired(current, this.io.clock.now())) return current
         throw error
       }
     }
@@ -224,8 +233,8 @@ export class ClientCore {
     this.#disposed = true
     for (const cleanup of this.#cleanups.splice(0)) cleanup()
     this.actor.stop()
-    this.coordinator.close()
+    this.io.coordinator.close()
     this.streams.complete()
-    this.#replies.rejectAll('This auth client was disposed')
+    this.#waiters.rejectAll(new AuthError('This auth client was disposed', undefined, 'disposed'))
   }
 }

@@ -1,17 +1,19 @@
 /**
- * `auth.mfa`: enrol, challenge and verify TOTP factors. Verification goes through the chart (it changes
- * the session); the rest are plain calls made with a fresh access token.
+ * `auth.mfa`: enrol, challenge and verify TOTP factors. Verification is an operation of the chart (it
+ * changes the session); the rest are calls through the session gateway.
  * @module
  */
+import { currentAal, nextAal } from '../../machines/session-facts.js'
 import * as api from '../api/index.js'
 import { requireObject } from '../api/validate.js'
-import { AuthInvalidCredentialsError } from '../errors.js'
+import { decodeJwt } from '../encoding/jwt.js'
 import type { AMREntry, CallOptions, Factor, TokenResponse } from '../types.js'
-import { decodeJwt } from '../jwt/decode.js'
-import { currentAal, nextAal } from '../../machines/session-facts.js'
+import { mfaVerifyOperation } from './arguments.js'
 import type { ClientCore } from './core.js'
+import { withSession } from './gateway.js'
 import type { AssuranceLevel, FactorsList } from './types.js'
 
+/** `auth.mfa`: the second factors of the signed-in user. */
 export class MfaApi {
   readonly #core: ClientCore
 
@@ -25,15 +27,13 @@ export class MfaApi {
    */
   async enroll(params: api.EnrollParams, options?: CallOptions): Promise<api.EnrollResponse> {
     requireObject(params, 'params')
-    const session = await this.#core.requireSession()
-    return api.enrollFactor(this.#core.http, session.access_token, params, options)
+    return withSession(this.#core, (token) => api.enrollFactor(this.#core.io.transport, token, params, options))
   }
 
   /** @example const { id: challengeId } = await auth.mfa.challenge({ factorId }) */
   async challenge(params: { factorId: string; channel?: 'sms' | 'whatsapp' }, options?: CallOptions): Promise<api.ChallengeResponse> {
     requireObject(params, 'params')
-    const session = await this.#core.requireSession()
-    return api.challengeFactor(this.#core.http, session.access_token, params, options)
+    return withSession(this.#core, (token) => api.challengeFactor(this.#core.io.transport, token, params, options))
   }
 
   /**
@@ -41,33 +41,44 @@ export class MfaApi {
    * @example await auth.mfa.verify({ factorId, challengeId, code })
    */
   async verify(params: { factorId: string; challengeId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
-    requireObject(params, 'params')
-    if (typeof params.code !== 'string' || params.code === '') throw new AuthInvalidCredentialsError('code is required')
+    const operation = mfaVerifyOperation(params, options)
+    // A token about to expire is refreshed first, so the server sees a live session.
     await this.#core.requireSession()
-    return this.#core.command<TokenResponse>({ type: 'VERIFY_MFA', request: { ...params, options } }, 'verify the factor')
+    const { response } = await this.#core.verifyMfa(operation)
+    return response
   }
 
-  /** Challenge and verify in one go (TOTP). */
+  /**
+   * Challenge and verify in one go (TOTP).
+   * @example await auth.mfa.challengeAndVerify({ factorId, code: '123456' })
+   */
   async challengeAndVerify(params: { factorId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
     requireObject(params, 'params')
     const challenge = await this.challenge({ factorId: params.factorId }, options)
     return this.verify({ factorId: params.factorId, challengeId: challenge.id, code: params.code }, options)
   }
 
-  /** Removes a factor (a verified one needs an `aal2` session), then re-reads the user so the status follows. */
+  /**
+   * Removes a factor (a verified one needs an `aal2` session), then re-reads the user so the status follows.
+   * @example await auth.mfa.unenroll({ factorId })
+   */
   async unenroll(params: { factorId: string }, options?: CallOptions): Promise<{ id: string }> {
     requireObject(params, 'params')
-    const session = await this.#core.requireSession()
-    const result = await api.unenrollFactor(this.#core.http, session.access_token, params, options)
-    const user = await api.getUser(this.#core.http, session.access_token, options)
+    const transport = this.#core.io.transport
+    const { result, user } = await withSession(this.#core, async (token) => {
+      const result = await api.unenrollFactor(transport, token, params, options)
+      return { result, user: await api.getUser(transport, token, options) }
+    })
     this.#core.actor.send({ type: 'USER_UPDATED', user })
     return result
   }
 
-  /** The user's factors from the server; the per-type lists hold verified factors only (as auth-js). */
+  /**
+   * The user's factors from the server; the per-type lists hold verified factors only (as auth-js).
+   * @example const { totp } = await auth.mfa.listFactors()
+   */
   async listFactors(options?: CallOptions): Promise<FactorsList> {
-    const session = await this.#core.requireSession()
-    const user = await api.getUser(this.#core.http, session.access_token, options)
+    const user = await withSession(this.#core, (token) => api.getUser(this.#core.io.transport, token, options))
     const all: Factor[] = user.factors ?? []
     const verified = all.filter((factor) => factor.status === 'verified')
     return {
@@ -78,7 +89,10 @@ export class MfaApi {
     }
   }
 
-  /** Current and next assurance level, read from the session's token (no request). */
+  /**
+   * Current and next assurance level, read from the session's token (no request).
+   * @example const { currentLevel, nextLevel } = await auth.mfa.getAuthenticatorAssuranceLevel()
+   */
   async getAuthenticatorAssuranceLevel(): Promise<AssuranceLevel> {
     const session = await this.#core.getSession()
     if (!session) return { currentLevel: null, nextLevel: null, currentAuthenticationMethods: [] }

@@ -3,7 +3,7 @@
  * @module
  */
 import type { SupportedStorage } from '../storage/index.js'
-import type { Clock } from './clock.js'
+import type { Clock } from '../runtime/timers.js'
 import type { InspectObserver } from './redact.js'
 
 export interface AuthClientOptions {
@@ -39,5 +39,3 @@ export interface AuthClientOptions {
   storageTimeoutMs?: number
 }
 
-export const DEFAULT_LOCK_TIMEOUT_MS = 15_000
-export const DEFAULT_REFRESH_MARGIN_MS = 90_000

@@ -95,7 +95,14 @@ export function redactInspectionEvent(event: InspectionEvent): InspectionEvent {
 function plainSnapshot(snapshot: unknown): unknown {
   if (typeof snapshot !== 'object' || snapshot === null) return snapshot
   const { value, status, context, output, error } = snapshot as Record<string, unknown>
-  return { value, status, context, output, error }
+  return { value, status, context: withoutIo(context), output, error }
+}
+
+/** The client's I/O (transport, store, lock) travels in the chart's context; an inspector needs none of it. */
+function withoutIo(context: unknown): unknown {
+  if (typeof context !== 'object' || context === null || !('io' in context)) return context
+  const { io: _io, ...rest } = context
+  return { ...rest, io: '[client I/O]' }
 }
 
 export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void)

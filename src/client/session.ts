@@ -1,9 +1,9 @@
 /**
- * Turning token responses into stored sessions, and judging their age. Expiry is always counted from the
- * moment this device received the token (`receivedAt + expires_in`), never from the server's clock.
+ * Turning token responses into stored sessions. Expiry is always counted from the moment this device
+ * received the token (`receivedAt + expires_in`), never from the server's clock; when a session counts as
+ * expiring is the refresh policy's rule (`machines/refresh-policy.ts`).
  * @module
  */
-import { refreshMarginFor } from '../../machines/refresh-policy.js'
 import type { Session, TokenResponse } from '../types.js'
 
 export function toSession(response: TokenResponse, receivedAt: number): Session {
@@ -18,13 +18,4 @@ export function toSession(response: TokenResponse, receivedAt: number): Session 
   if (response.provider_token !== undefined) session.provider_token = response.provider_token
   if (response.provider_refresh_token !== undefined) session.provider_refresh_token = response.provider_refresh_token
   return session
-}
-
-/** Within the refresh margin of expiry (or past it): time to refresh before handing the token out. */
-export function isExpiringSoon(session: Session, now: number, marginMs: number): boolean {
-  return session.expires_at * 1000 - refreshMarginFor(session, marginMs) <= now
-}
-
-export function isExpired(session: Session, now: number): boolean {
-  return session.expires_at * 1000 <= now
 }

@@ -4,13 +4,13 @@
  */
 import type { Actor } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
-import { SETTLED_STATUSES, statusOf } from './state.js'
+import { startTimer, stopTimer, type TimerHandle } from '../runtime/timers.js'
 
 type LifecycleActor = Actor<LifecycleMachine>
 
 function atRest(actor: LifecycleActor): boolean {
   const snapshot = actor.getSnapshot()
-  return snapshot.status !== 'active' || SETTLED_STATUSES.has(statusOf(snapshot))
+  return snapshot.status !== 'active' || snapshot.hasTag('settled')
 }
 
 /**
@@ -24,9 +24,9 @@ function atRest(actor: LifecycleActor): boolean {
 export function untilSettled(actor: LifecycleActor, timeoutMs?: number): Promise<boolean> {
   if (atRest(actor)) return Promise.resolve(true)
   return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
+    let timer: TimerHandle | undefined
     const finish = (settled: boolean) => {
-      if (timer !== undefined) clearTimeout(timer)
+      stopTimer(timer)
       subscription.unsubscribe()
       resolve(settled)
     }
@@ -38,9 +38,7 @@ export function untilSettled(actor: LifecycleActor, timeoutMs?: number): Promise
       complete: () => finish(true),
     })
     if (timeoutMs !== undefined) {
-      timer = setTimeout(() => finish(false), timeoutMs)
-      // Waiting must never be what keeps a process alive.
-      ;(timer as { unref?: () => void }).unref?.()
+      timer = startTimer(() => finish(false), timeoutMs)
     }
   })
 }

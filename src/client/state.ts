@@ -6,6 +6,7 @@ import type { SnapshotFrom } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
 import type { AuthStatus, SignedOutReason } from '../../machines/lifecycle-types.js'
 import { currentAal } from '../../machines/session-facts.js'
+import { statusOf } from '../../machines/status.js'
 import type { AuthError } from '../errors.js'
 import type { AuthenticatorAssuranceLevel, Session, User } from '../types.js'
 
@@ -56,11 +57,6 @@ export type AuthState = SignedOutState | SignedInState | BusyState
 
 type LifecycleSnapshot = SnapshotFrom<LifecycleMachine>
 
-export function statusOf(snapshot: LifecycleSnapshot): AuthStatus {
-  const value = snapshot.value
-  return (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus
-}
-
 const cache = new WeakMap<LifecycleSnapshot, AuthState>()
 
 /** Same snapshot in, same object out: observers can compare states by reference. */
@@ -73,7 +69,7 @@ export function toAuthState(snapshot: LifecycleSnapshot): AuthState {
 }
 
 function derive(snapshot: LifecycleSnapshot): AuthState {
-  const status = statusOf(snapshot)
+  const status = statusOf(snapshot.value)
   const { context } = snapshot
   const base: BaseState = {
     error: context.error,
@@ -92,10 +88,15 @@ function derive(snapshot: LifecycleSnapshot): AuthState {
     stale: context.stale,
     retryAt: context.retryAt,
   }
-  if ((status === 'anonymous' || status === 'mfaChallenge' || status === 'authenticated') && session) {
-    return { ...shared, status, session, user: session.user, aal: currentAal(session) }
+  switch (status) {
+    case 'anonymous':
+    case 'mfaChallenge':
+    case 'authenticated':
+      if (session) return { ...shared, status, session, user: session.user, aal: currentAal(session) }
+      throw new Error(`The lifecycle chart is ${status} without a session`)
+    default:
+      return { ...shared, status }
   }
-  return { ...shared, status: status as BusyState['status'] }
 }
 
 /** Two states that a user could not tell apart; `state$` emits only when this is false. */
@@ -110,5 +111,3 @@ export function sameState(a: AuthState, b: AuthState): boolean {
     a.storage === b.storage
   )
 }
-
-export const SETTLED_STATUSES: ReadonlySet<AuthStatus> = new Set(['signedOut', 'anonymous', 'mfaChallenge', 'authenticated'])

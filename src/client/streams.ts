@@ -8,7 +8,7 @@ import { Observable } from 'rxjs'
 import type { Actor, SnapshotFrom } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
 import type { AuthChangeEvent, Session, User } from '../types.js'
-import { type AuthState, SETTLED_STATUSES, sameState, statusOf, toAuthState } from './state.js'
+import { type AuthState, sameState, toAuthState } from './state.js'
 
 export interface AuthEventItem {
   event: AuthChangeEvent
@@ -124,7 +124,7 @@ class LazyStreams implements AuthStreams {
       void this.#ready.then(() => {
         if (subscriber.closed) return
         const snapshot = this.#actor.getSnapshot()
-        const session = SETTLED_STATUSES.has(statusOf(snapshot)) ? snapshot.context.session : toAuthState(snapshot).session
+        const session = snapshot.hasTag('settled') ? snapshot.context.session : toAuthState(snapshot).session
         initialSent = true
         subscriber.next({ event: 'INITIAL_SESSION', session })
       })

@@ -47,6 +47,8 @@ export type ResendParams =
 export interface AuthResponse {
   user: User | null
   session: Session | null
+  /** Set when the step succeeded but another is needed (the second address of a secure email change). */
+  message?: string
 }
 
 export interface AuthTokenResponsePassword {

@@ -1,4 +1,4 @@
-import { unrefTimer } from '../storage/bounded-call.js'
+import { startTimer, stopTimer, type TimerHandle } from '../runtime/timers.js'
 import { UNHELD_LEASE, type Lease, type LockBackend } from './types.js'
 
 interface Waiter {
@@ -25,11 +25,11 @@ export class FifoLock implements LockBackend {
       return Promise.resolve(this.#lease())
     }
     return new Promise<Lease>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined
+      let timer: TimerHandle | undefined
       const leave = (): void => {
         const index = this.#queue.indexOf(waiter)
         if (index !== -1) this.#queue.splice(index, 1)
-        if (timer !== undefined) clearTimeout(timer)
+        stopTimer(timer)
         signal.removeEventListener('abort', onAbort)
       }
       const onAbort = (): void => {
@@ -43,11 +43,10 @@ export class FifoLock implements LockBackend {
         },
       }
       if (Number.isFinite(timeoutMs)) {
-        timer = setTimeout(() => {
+        timer = startTimer(() => {
           leave()
           resolve(UNHELD_LEASE)
         }, Math.max(0, timeoutMs))
-        unrefTimer(timer)
       }
       signal.addEventListener('abort', onAbort, { once: true })
       this.#queue.push(waiter)

@@ -1,4 +1,4 @@
-import { unrefTimer } from '../storage/bounded-call.js'
+import { startTimer, stopTimer, type TimerHandle } from '../runtime/timers.js'
 import { UNHELD_LEASE, type Lease, type LockBackend } from './types.js'
 
 /** The part of the Web Locks `LockManager` this module uses. */
@@ -44,11 +44,11 @@ export class WebLock implements LockBackend {
     if (signal.aborted) return Promise.reject(signal.reason)
     return new Promise<Lease>((resolve, reject) => {
       const request = new AbortController()
-      let timer: ReturnType<typeof setTimeout> | undefined
+      let timer: TimerHandle | undefined
       let waiting = true
       const stopWaiting = (): void => {
         waiting = false
-        if (timer !== undefined) clearTimeout(timer)
+        stopTimer(timer)
         signal.removeEventListener('abort', onAbort)
       }
       const onAbort = (): void => {
@@ -58,13 +58,12 @@ export class WebLock implements LockBackend {
         reject(signal.reason)
       }
       if (Number.isFinite(timeoutMs)) {
-        timer = setTimeout(() => {
+        timer = startTimer(() => {
           if (!waiting) return
           stopWaiting()
           request.abort()
           resolve(UNHELD_LEASE)
         }, Math.max(0, timeoutMs))
-        unrefTimer(timer)
       }
       signal.addEventListener('abort', onAbort, { once: true })
 

@@ -9,6 +9,7 @@ import type { CallOptions } from '../types.js'
 import { API_VERSION, API_VERSION_HEADER, CLIENT_INFO, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js'
 import { abortedError, errorFromResponse, networkError, redact, timeoutError } from './errors.js'
 import { parseJson } from './json.js'
+import { startTimer, stopTimer } from '../runtime/timers.js'
 import { followAbort } from './signals.js'
 
 export interface HttpConfig {
@@ -129,12 +130,11 @@ export function createHttp(config: HttpConfig): Http {
     // One controller per request: the timer and the caller's signal both abort it.
     const controller = new AbortController()
     let timedOut = false
-    const timer = setTimeout(() => {
+    // A pending request keeps its socket alive anyway; the timer itself must never hold a process open.
+    const timer = startTimer(() => {
       timedOut = true
       controller.abort()
     }, timeoutMs)
-    // A pending request keeps its socket alive anyway; the timer itself must never hold a process open.
-    ;(timer as { unref?: () => void }).unref?.()
     const unfollow = followAbort(options.signal, controller)
 
     // Which signal fired decides the error: ours is a retryable timeout, the caller's is a deliberate abort.
@@ -177,7 +177,7 @@ export function createHttp(config: HttpConfig): Http {
       if (!parsed.ok) throw new AuthRetryableFetchError('Invalid JSON in response', response.status, 'server_error')
       return { data: parsed.value as T, status: response.status, headers: response.headers }
     } finally {
-      clearTimeout(timer)
+      stopTimer(timer)
       unfollow()
     }
   }

@@ -6,12 +6,11 @@
  */
 import { compactVerify, type JWK } from 'jose'
 import * as api from '../api/index.js'
-import type { AuthClient } from '../client/auth-client.js'
-import { TRANSPORT } from '../client/transport-key.js'
-import { AuthInvalidJwtError, AuthSessionMissingError } from '../errors.js'
+import { decodeJwt, type JwtPayload } from '../encoding/jwt.js'
+import { AuthInvalidCredentialsError, AuthInvalidJwtError, AuthSessionMissingError } from '../errors.js'
 import type { Http } from '../http/index.js'
-import type { CallOptions } from '../types.js'
-import { decodeJwt, type JwtPayload } from './decode.js'
+import { transportOf } from '../http/transport-key.js'
+import type { CallOptions, Session } from '../types.js'
 import { signingKey } from './jwks.js'
 
 /** Algorithms GoTrue signs with that are verified locally; anything else asymmetric is refused. */
@@ -27,6 +26,11 @@ export interface GetClaimsOptions extends CallOptions {
   allowExpired?: boolean
   /** The time, in ms, to judge `exp`, `nbf` and the age of cached keys against; defaults to `Date.now()`. */
   now?: number
+}
+
+/** What `getClaims` needs of a client: its session. Any `AuthClient` is one. */
+export interface ClaimsSource {
+  getSession(): Promise<{ session: Session | null }>
 }
 
 export interface ClaimsResult {
@@ -52,7 +56,7 @@ export interface ClaimsResult {
  * if (claims.aal !== 'aal2') redirect('/mfa')
  * ```
  */
-export async function getClaims(auth: AuthClient, jwt?: string, options: GetClaimsOptions = {}): Promise<ClaimsResult> {
+export async function getClaims(auth: ClaimsSource, jwt?: string, options: GetClaimsOptions = {}): Promise<ClaimsResult> {
   const token = jwt ?? (await auth.getSession()).session?.access_token
   if (token === undefined) throw new AuthSessionMissingError()
   const decoded = decodeJwt(token)
@@ -63,7 +67,8 @@ export async function getClaims(auth: AuthClient, jwt?: string, options: GetClai
   const alg = typeof header['alg'] === 'string' ? header['alg'] : undefined
   const kid = typeof header['kid'] === 'string' && header['kid'] !== '' ? header['kid'] : undefined
   const result = { claims: payload, header, signature }
-  const http: Http = auth[TRANSPORT]
+  const http = transportOf(auth)
+  if (http === undefined) throw new AuthInvalidCredentialsError('getClaims needs a client made by createAuthClient')
   if (alg === undefined || alg.startsWith('HS') || kid === undefined) {
     await verifiedByServer(http, token, options)
     return result

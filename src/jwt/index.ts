@@ -10,7 +10,7 @@
  * @module
  */
 export { getClaims } from './claims.js'
-export type { ClaimsResult, GetClaimsOptions } from './claims.js'
+export type { ClaimsResult, ClaimsSource, GetClaimsOptions } from './claims.js'
 export { clearJwksCache } from './jwks.js'
-export { decodeJwt } from './decode.js'
-export type { DecodedJwt, JwtPayload } from './decode.js'
+export { decodeJwt } from '../encoding/jwt.js'
+export type { DecodedJwt, JwtPayload } from '../encoding/jwt.js'

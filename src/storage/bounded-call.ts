@@ -1,4 +1,5 @@
 import { AuthError } from '../errors.js'
+import { startTimer, stopTimer, type TimerHandle } from '../runtime/timers.js'
 
 /** The outcome of one storage call: it never rejects, so callers branch instead of catching. */
 export type CallOutcome<T> = { ok: true; value: T } | { ok: false; error: AuthError }
@@ -30,19 +31,18 @@ export function boundedCall<T>(
 
   const pending = result
   return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
+    let timer: TimerHandle | undefined
     let settled = false
     const settle = (outcome: CallOutcome<Awaited<T>>): void => {
       if (settled) return
       settled = true
-      if (timer !== undefined) clearTimeout(timer)
+      stopTimer(timer)
       resolve(outcome)
     }
     if (Number.isFinite(timeoutMs)) {
-      timer = setTimeout(() => {
+      timer = startTimer(() => {
         settle({ ok: false, error: new AuthError(`Storage ${operation} timed out after ${timeoutMs} ms`, undefined, 'timeout') })
       }, Math.max(0, timeoutMs))
-      unrefTimer(timer)
     }
     Promise.resolve(pending).then(
       (value) => settle({ ok: true, value }),
@@ -67,14 +67,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   )
-}
-
-/** Node/Bun timers have `unref`; Deno exposes `Deno.unrefTimer(id)`; browsers need nothing. */
-export function unrefTimer(timer: unknown): void {
-  if (typeof timer === 'object' && timer !== null && typeof (timer as { unref?: unknown }).unref === 'function') {
-    ;(timer as { unref: () => void }).unref()
-    return
-  }
-  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno
-  if (typeof timer === 'number' && typeof deno?.unrefTimer === 'function') deno.unrefTimer(timer)
 }

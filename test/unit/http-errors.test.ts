@@ -5,11 +5,11 @@ import {
   AuthRetryableFetchError,
   AuthSessionMissingError,
   AuthWeakPasswordError,
-  classifyRefreshError,
 } from '../../src/errors.js'
+import { classifyRefreshError } from '../../machines/failures.js'
 import { createHttp, type Http } from '../../src/http/client.js'
 import { parseRetryAfter } from '../../src/http/errors.js'
-import { json, startTestServer, type TestServer } from './http-test-server.js'
+import { json, startTestServer, type TestServer } from '../support/http-test-server.js'
 
 let server: TestServer
 let http: Http

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isAuthError } from '../../src/errors.js'
-import { base64UrlToBytes, base64UrlToString } from '../../src/jwt/base64url.js'
-import { decodeJwt } from '../../src/jwt/decode.js'
+import { base64UrlToBytes, base64UrlToString } from '../../src/encoding/base64url.js'
+import { decodeJwt } from '../../src/encoding/jwt.js'
 
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
 const token = (header: unknown, payload: unknown, signature = 'c2lnbmF0dXJl'): string =>

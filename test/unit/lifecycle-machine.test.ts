@@ -7,13 +7,20 @@ import { createActor, fromPromise, waitFor, type Actor } from 'xstate'
 import { lifecycleMachine } from '../../machines/lifecycle.js'
 import type {
   LifecycleEmitted,
+  LifecycleIo,
   MfaVerifyOutput,
   RefreshOutput,
   RestoreOutput,
   SignInOutput,
   SignOutOutput,
 } from '../../machines/lifecycle-types.js'
+import type { SignInOperation } from '../../machines/operations.js'
+import { statusOf } from '../../machines/status.js'
+import { createCoordinator } from '../../src/coordination/index.js'
 import { AuthApiError, AuthRetryableFetchError } from '../../src/errors.js'
+import { createHttp } from '../../src/http/index.js'
+import { systemClock } from '../../src/runtime/timers.js'
+import { createSessionStore, memoryStorage } from '../../src/storage/index.js'
 import type { Session } from '../../src/types.js'
 import { fakeSession } from '../support/fake-session.js'
 
@@ -25,32 +32,54 @@ interface Fakes {
   signOut?: () => Promise<SignOutOutput>
 }
 
+/** Real I/O objects that the fake actors never touch; the chart itself reads only the clock. */
+function unusedIo(): LifecycleIo {
+  const storage = memoryStorage()
+  return {
+    transport: createHttp({ url: 'http://127.0.0.1:9', apiKey: 'unused' }),
+    store: createSessionStore(storage, 'unit-test'),
+    coordinator: createCoordinator(storage, 'unit-test'),
+    clock: systemClock,
+  }
+}
+
+const PASSWORD_SIGN_IN: SignInOperation = { kind: 'password', params: { email: 'ada@example.com', password: 'correct horse' } }
+const SIGN_UP: SignInOperation = { kind: 'signUp', params: { email: 'ada@example.com', password: 'correct horse' } }
+const MFA_CODE = (code: string) => ({ kind: 'mfaVerify' as const, factorId: 'f1', challengeId: 'c1', code })
+const signedIn = (session: Session) => ({ session, user: session.user, event: 'SIGNED_IN' as const })
+
 function start(fakes: Fakes, autoRefreshToken = true) {
   const forget = vi.fn()
   const machine = lifecycleMachine.provide({
     actors: {
       restoreSession: fromPromise(fakes.restore ?? (async () => ({ session: null }))),
-      signIn: fromPromise(fakes.signIn ?? (async () => ({ session: fakeSession(), data: {}, event: 'SIGNED_IN' as const }))),
-      verifyMfa: fromPromise(fakes.verifyMfa ?? (async () => ({ session: fakeSession({ aal: 'aal2', verifiedFactor: true }), data: {} }))),
+      signIn: fromPromise(fakes.signIn ?? (async () => signedIn(fakeSession()))),
+      verifyMfa: fromPromise(fakes.verifyMfa ?? (async () => mfaVerified())),
       refreshSession: fromPromise(fakes.refresh ?? (async () => ({ outcome: 'refreshed' as const, session: fakeSession() }))),
       signOut: fromPromise(fakes.signOut ?? (async () => ({ error: null }))),
     },
     actions: { forgetStoredSession: forget },
   })
-  const actor = createActor(machine, { input: { autoRefreshToken, random: () => 0.5 } })
+  const actor = createActor(machine, { input: { io: unusedIo(), settings: { autoRefreshToken }, random: () => 0.5 } })
   const emitted: LifecycleEmitted[] = []
   actor.on('*', (event) => emitted.push(event as LifecycleEmitted))
   actor.start()
   return { actor, emitted, forget }
 }
 
+function mfaVerified(): MfaVerifyOutput {
+  const session = fakeSession({ aal: 'aal2', verifiedFactor: true })
+  return { session, response: { access_token: session.access_token, refresh_token: session.refresh_token, token_type: 'bearer', expires_in: 3600, user: session.user } }
+}
+
 type Running = Actor<typeof lifecycleMachine>
-const statusOf = (snapshot: ReturnType<Running['getSnapshot']>) =>
-  typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]
-const status = (actor: Running) => statusOf(actor.getSnapshot())
+const status = (actor: Running) => statusOf(actor.getSnapshot().value)
 // The predicate reads the snapshot it is handed: observers run before `getSnapshot()` moves on.
-const settle = (actor: Running, expected: string) => waitFor(actor, (snapshot) => statusOf(snapshot) === expected, { timeout: 2000 })
+const settle = (actor: Running, expected: string) => waitFor(actor, (snapshot) => statusOf(snapshot.value) === expected, { timeout: 2000 })
 const authEvents = (emitted: LifecycleEmitted[]) => emitted.flatMap((e) => (e.type === 'authEvent' ? [e.event] : []))
+/** What the chart said about operations ending, in order (auth events left out). */
+const operationNews = (emitted: LifecycleEmitted[]) => emitted.filter((e) => e.type !== 'authEvent')
+const untilOperationEnds = (emitted: LifecycleEmitted[]) => vi.waitFor(() => expect(operationNews(emitted).length).toBeGreaterThan(0))
 
 function deferred<T>() {
   let resolve!: (value: T) => void
@@ -102,15 +131,13 @@ describe('initializing', () => {
 describe('signing in', () => {
   it('replies to the waiting call after the session is stored, and announces SIGNED_IN', async () => {
     const session = fakeSession()
-    const { actor, emitted } = start({ signIn: async () => ({ session, data: { user: session.user, session }, event: 'SIGNED_IN' }) })
+    const { actor, emitted } = start({ signIn: async () => signedIn(session) })
     await settle(actor, 'signedOut')
-    actor.send({ type: 'SIGN_IN', requestId: 'r1', request: { method: 'password', params: {} } })
+    actor.send({ type: 'SIGN_IN', operation: PASSWORD_SIGN_IN })
     expect(status(actor)).toBe('signingIn')
     await settle(actor, 'authenticated')
-    expect(emitted.map((e) => e.type)).toEqual(['authEvent', 'reply'])
-    const reply = emitted[1]
-    expect(reply).toMatchObject({ type: 'reply', requestIds: ['r1'], ok: true })
-    expect(actor.getSnapshot().context.waiting).toEqual([])
+    expect(emitted.map((e) => e.type)).toEqual(['authEvent', 'operationDone'])
+    expect(emitted[1]).toEqual({ type: 'operationDone', result: { kind: 'SIGN_IN', value: signedIn(session) } })
   })
 
   it('a failed attempt to switch users keeps the existing session', async () => {
@@ -122,42 +149,46 @@ describe('signing in', () => {
       },
     })
     await settle(actor, 'authenticated')
-    actor.send({ type: 'SIGN_IN', requestId: 'r1', request: { method: 'password', params: {} } })
-    await waitFor(actor, (s) => s.context.waiting.length === 0)
+    actor.send({ type: 'SIGN_IN', operation: PASSWORD_SIGN_IN })
+    await untilOperationEnds(emitted)
     expect(status(actor)).toBe('authenticated')
     expect(actor.getSnapshot().context.session).toBe(existing)
     expect(actor.getSnapshot().context.error?.code).toBe('invalid_credentials')
-    expect(emitted).toContainEqual(expect.objectContaining({ type: 'reply', ok: false, requestIds: ['r1'] }))
+    expect(operationNews(emitted)).toEqual([{ type: 'operationFailed', error: expect.objectContaining({ code: 'invalid_credentials' }) }])
   })
 
   it('a newer sign-in supersedes the one in flight', async () => {
     const first = deferred<SignInOutput>()
+    const second = fakeSession()
     let calls = 0
     const { actor, emitted } = start({
       signIn: () => {
         calls += 1
-        return calls === 1 ? first.promise : Promise.resolve({ session: fakeSession(), data: 'second', event: 'SIGNED_IN' as const })
+        return calls === 1 ? first.promise : Promise.resolve(signedIn(second))
       },
     })
     await settle(actor, 'signedOut')
-    actor.send({ type: 'SIGN_IN', requestId: 'a', request: { method: 'password', params: {} } })
-    actor.send({ type: 'SIGN_IN', requestId: 'b', request: { method: 'password', params: {} } })
+    actor.send({ type: 'SIGN_IN', operation: PASSWORD_SIGN_IN })
+    actor.send({ type: 'SIGN_IN', operation: PASSWORD_SIGN_IN })
     await settle(actor, 'authenticated')
-    first.resolve({ session: fakeSession(), data: 'first', event: 'SIGNED_IN' })
-    const replies = emitted.filter((e) => e.type === 'reply')
-    expect(replies).toEqual([
-      expect.objectContaining({ requestIds: ['a'], ok: false }),
-      expect.objectContaining({ requestIds: ['b'], ok: true, value: 'second' }),
+    first.resolve(signedIn(fakeSession()))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(operationNews(emitted)).toEqual([
+      { type: 'operationCancelled', reason: 'superseded' },
+      { type: 'operationDone', result: { kind: 'SIGN_IN', value: signedIn(second) } },
     ])
+    expect(actor.getSnapshot().context.session).toBe(second)
   })
 
   it('a sign-up awaiting confirmation replies without changing status', async () => {
-    const { actor, emitted } = start({ signIn: async () => ({ session: null, data: { user: {}, session: null }, event: 'SIGNED_IN' }) })
+    const pending = { session: null, user: fakeSession().user, event: 'SIGNED_IN' as const }
+    const { actor, emitted } = start({ signIn: async () => pending })
     await settle(actor, 'signedOut')
-    actor.send({ type: 'SIGN_IN', requestId: 'r1', request: { method: 'signUp', params: {} } })
-    await waitFor(actor, (s) => s.context.waiting.length === 0)
+    actor.send({ type: 'SIGN_IN', operation: SIGN_UP })
+    await untilOperationEnds(emitted)
     expect(status(actor)).toBe('signedOut')
     expect(authEvents(emitted)).toEqual([])
+    expect(operationNews(emitted)).toEqual([{ type: 'operationDone', result: { kind: 'SIGN_IN', value: pending } }])
   })
 })
 
@@ -165,22 +196,24 @@ describe('MFA', () => {
   it('verifying the second factor leads from mfaChallenge to authenticated', async () => {
     const { actor, emitted } = start({ restore: async () => ({ session: fakeSession({ verifiedFactor: true }) }) })
     await settle(actor, 'mfaChallenge')
-    actor.send({ type: 'VERIFY_MFA', requestId: 'm', request: { factorId: 'f1', challengeId: 'c1', code: '123456' } })
+    actor.send({ type: 'VERIFY_MFA', operation: MFA_CODE('123456') })
     expect(actor.getSnapshot().value).toEqual({ signingIn: 'secondFactor' })
     await settle(actor, 'authenticated')
     expect(authEvents(emitted)).toEqual(['MFA_CHALLENGE_VERIFIED'])
   })
 
   it('a wrong code returns to mfaChallenge with the error', async () => {
-    const { actor } = start({
+    const running = start({
       restore: async () => ({ session: fakeSession({ verifiedFactor: true }) }),
       verifyMfa: async () => {
         throw new AuthApiError('Invalid TOTP code entered', 422, 'mfa_verification_failed')
       },
     })
+    const { actor } = running
     await settle(actor, 'mfaChallenge')
-    actor.send({ type: 'VERIFY_MFA', requestId: 'm', request: { factorId: 'f1', challengeId: 'c1', code: '000000' } })
-    await waitFor(actor, (s) => s.context.waiting.length === 0)
+    const { emitted } = running
+    actor.send({ type: 'VERIFY_MFA', operation: MFA_CODE('000000') })
+    await untilOperationEnds(emitted)
     expect(status(actor)).toBe('mfaChallenge')
     expect(actor.getSnapshot().context.error?.code).toBe('mfa_verification_failed')
   })
@@ -261,7 +294,7 @@ describe('refreshing', () => {
     })
     await vi.advanceTimersByTimeAsync(0)
     expect(status(actor)).toBe('refreshing')
-    actor.send({ type: 'SIGN_OUT', requestId: 'o', scope: 'local' })
+    actor.send({ type: 'SIGN_OUT', scope: 'local' })
     await vi.advanceTimersByTimeAsync(0)
     expect(status(actor)).toBe('signedOut')
     pending.resolve({ outcome: 'refreshed', session: fakeSession() })
@@ -294,7 +327,7 @@ describe('sessions changed elsewhere', () => {
   it('a sign-out in another client signs this one out; a sign-in there signs this one in', async () => {
     const { actor, emitted } = start({ restore: async () => ({ session: fakeSession() }) })
     await settle(actor, 'authenticated')
-    actor.send({ type: 'SESSION_CHANGED_ELSEWHERE', event: 'SIGNED_OUT', session: null })
+    actor.send({ type: 'SIGNED_OUT_ELSEWHERE' })
     expect(status(actor)).toBe('signedOut')
     const other: Session = fakeSession()
     actor.send({ type: 'SESSION_CHANGED_ELSEWHERE', event: 'SIGNED_IN', session: other })
@@ -303,11 +336,21 @@ describe('sessions changed elsewhere', () => {
   })
 
   it('SESSION_REVOKED signs out with reason revoked', async () => {
-    const { actor } = start({ restore: async () => ({ session: fakeSession() }) })
+    const session = fakeSession()
+    const { actor, forget } = start({ restore: async () => ({ session }) })
     await settle(actor, 'authenticated')
-    actor.send({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found') })
+    actor.send({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), userId: session.user.id })
     expect(status(actor)).toBe('signedOut')
     expect(actor.getSnapshot().context.reason).toBe('revoked')
+    expect(forget).toHaveBeenCalledTimes(1)
+  })
+
+  it('SESSION_REVOKED learned with another user\'s token leaves the current session alone', async () => {
+    const { actor } = start({ restore: async () => ({ session: fakeSession() }) })
+    await settle(actor, 'authenticated')
+    expect(actor.getSnapshot().can({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), userId: 'someone-else' })).toBe(false)
+    actor.send({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), userId: 'someone-else' })
+    expect(status(actor)).toBe('authenticated')
   })
 })
 
@@ -315,23 +358,29 @@ describe('signing out', () => {
   it('works from every status, even signedOut, and announces only when a session ended', async () => {
     const { actor, emitted, forget } = start({})
     await settle(actor, 'signedOut')
-    actor.send({ type: 'SIGN_OUT', requestId: 'o1', scope: 'global' })
+    actor.send({ type: 'SIGN_OUT', scope: 'global' })
     await settle(actor, 'signedOut')
-    await waitFor(actor, (s) => s.context.waiting.length === 0)
+    await untilOperationEnds(emitted)
     expect(authEvents(emitted)).toEqual([])
     expect(forget).toHaveBeenCalledTimes(1)
-    expect(emitted).toContainEqual(expect.objectContaining({ type: 'reply', requestIds: ['o1'], ok: true }))
+    // A sign-out cuts short whatever is in flight (here: nothing, so no caller hears it), then replies.
+    expect(operationNews(emitted)).toEqual([
+      { type: 'operationCancelled', reason: 'signOut' },
+      { type: 'operationDone', result: { kind: 'SIGN_OUT', value: { error: null } } },
+    ])
   })
 
-  it('during initialization', async () => {
+  it('is held back until the stored session is known, then signs that session out', async () => {
     const restore = deferred<RestoreOutput>()
-    const { actor } = start({ restore: () => restore.promise })
+    const { actor, emitted } = start({ restore: () => restore.promise })
     expect(status(actor)).toBe('initializing')
+    expect(actor.getSnapshot().can({ type: 'SIGN_OUT', scope: 'local' })).toBe(false)
+    restore.resolve({ session: fakeSession() })
+    await settle(actor, 'authenticated')
+    expect(actor.getSnapshot().can({ type: 'SIGN_OUT', scope: 'local' })).toBe(true)
     actor.send({ type: 'SIGN_OUT', scope: 'local' })
     await settle(actor, 'signedOut')
-    restore.resolve({ session: fakeSession() })
-    await new Promise((r) => setTimeout(r, 10))
-    expect(status(actor)).toBe('signedOut')
+    expect(authEvents(emitted)).toEqual(['SIGNED_OUT'])
   })
 })
 
@@ -344,10 +393,13 @@ describe('a sign-out actor that throws', () => {
       },
     })
     await settle(actor, 'authenticated')
-    actor.send({ type: 'SIGN_OUT', requestId: 'o', scope: 'global' })
+    actor.send({ type: 'SIGN_OUT', scope: 'global' })
     await settle(actor, 'signedOut')
     expect(actor.getSnapshot().context.error?.message).toBe('boom')
-    expect(emitted).toContainEqual(expect.objectContaining({ type: 'reply', requestIds: ['o'], ok: true }))
+    expect(operationNews(emitted)).toEqual([
+      { type: 'operationCancelled', reason: 'signOut' },
+      { type: 'operationDone', result: { kind: 'SIGN_OUT', value: { error: expect.objectContaining({ message: 'boom' }) } } },
+    ])
     expect(authEvents(emitted)).toEqual(['SIGNED_OUT'])
   })
 })

@@ -1,0 +1,31 @@
+/**
+ * The operations the chart runs, as data: what a `SIGN_IN` or `VERIFY_MFA` event carries, with the real
+ * argument types of the server call it stands for. The client's `signIn` actor switches on `kind`; the
+ * public methods build these in `src/client/arguments.ts`. A new way of signing in (a PKCE code exchange,
+ * an ID token) is a new member here and a new case there, and the chart does not change.
+ * @module
+ */
+import type { AnonymousSignInParams, PasswordGrantParams, SignUpParams, VerifyOtpParams } from '../src/api/index.js'
+import type { CallOptions } from '../src/types.js'
+
+/** Every way of trading something the user holds for a session. */
+export type SignInOperation =
+  | { kind: 'signUp'; params: SignUpParams; options?: CallOptions }
+  | { kind: 'password'; params: PasswordGrantParams; options?: CallOptions }
+  | { kind: 'anonymous'; params: AnonymousSignInParams; options?: CallOptions }
+  | { kind: 'verifyOtp'; params: VerifyOtpParams; options?: CallOptions }
+  /** Tokens obtained elsewhere (a server, another app): checked with the server before they are adopted. */
+  | { kind: 'setSession'; accessToken: string; refreshToken: string; options?: CallOptions }
+  /** A refresh token other than the current session's, traded for a session of its own. */
+  | { kind: 'refreshToken'; refreshToken: string; options?: CallOptions }
+
+export type SignInKind = SignInOperation['kind']
+
+/** A second-factor code against a challenge; the result replaces the session with an `aal2` one. */
+export interface MfaVerifyOperation {
+  kind: 'mfaVerify'
+  factorId: string
+  challengeId: string
+  code: string
+  options?: CallOptions
+}

@@ -1,0 +1,135 @@
+/**
+ * Every public method's arguments, mapped from their auth-js shapes to what the chart or `src/api` takes:
+ * the one place where `options.emailRedirectTo` becomes `redirectTo` and a phone sign-up gets its channel.
+ * Shapes are checked here only as far as mapping needs (an object where one is expected); the API layer
+ * checks the values themselves, so a bad value fails before any request with the same message whichever
+ * method carried it.
+ * @module
+ */
+import type { MfaVerifyOperation, SignInOperation } from '../../machines/operations.js'
+import type { RecoverParams, ResendParams as ApiResendParams, SendOtpParams } from '../api/index.js'
+import { optionalString, requireObject, requireOneOf, requireString } from '../api/validate.js'
+import type { CallOptions, SignOutScope } from '../types.js'
+import type {
+  ResendParams,
+  SignInAnonymouslyCredentials,
+  SignInWithPasswordCredentials,
+  SignInWithPasswordlessCredentials,
+  SignUpWithPasswordCredentials,
+  VerifyOtpParams,
+} from './types.js'
+
+/**
+ * The contact fields as given (both, if both are), so the API layer can refuse "email and phone" outright;
+ * a field of the wrong type is refused here, by name.
+ */
+function contactOf(value: object): { email?: string; phone?: string } {
+  const email = 'email' in value ? optionalString(value.email, 'email') : undefined
+  const phone = 'phone' in value ? optionalString(value.phone, 'phone') : undefined
+  return { email, phone }
+}
+
+export function signUpOperation(credentials: SignUpWithPasswordCredentials, options?: CallOptions): SignInOperation {
+  requireObject(credentials, 'credentials')
+  const contact = contactOf(credentials)
+  const extra = credentials.options ?? {}
+  const byContact =
+    contact.email === undefined
+      ? { channel: 'channel' in extra ? extra.channel ?? 'sms' : 'sms' }
+      : { redirectTo: 'emailRedirectTo' in extra ? extra.emailRedirectTo : undefined }
+  return {
+    kind: 'signUp',
+    params: { ...contact, password: credentials.password, data: extra.data ?? {}, captchaToken: extra.captchaToken, ...byContact },
+    options,
+  }
+}
+
+export function passwordOperation(credentials: SignInWithPasswordCredentials, options?: CallOptions): SignInOperation {
+  requireObject(credentials, 'credentials')
+  return {
+    kind: 'password',
+    params: { ...contactOf(credentials), password: credentials.password, captchaToken: credentials.options?.captchaToken },
+    options,
+  }
+}
+
+export function anonymousOperation(credentials: SignInAnonymouslyCredentials, options?: CallOptions): SignInOperation {
+  requireObject(credentials, 'credentials')
+  return { kind: 'anonymous', params: { data: credentials.options?.data, captchaToken: credentials.options?.captchaToken }, options }
+}
+
+export function verifyOtpOperation(params: VerifyOtpParams, options?: CallOptions): SignInOperation {
+  requireObject(params, 'params')
+  // Everything given goes through, so the API layer refuses mixes (a token hash must travel alone).
+  const extra = 'options' in params ? params.options : undefined
+  return {
+    kind: 'verifyOtp',
+    params: {
+      type: params.type,
+      token: 'token' in params ? params.token : undefined,
+      token_hash: 'token_hash' in params ? params.token_hash : undefined,
+      ...contactOf(params),
+      redirectTo: extra?.redirectTo,
+      captchaToken: extra?.captchaToken,
+    },
+    options,
+  }
+}
+
+export function setSessionOperation(tokens: { access_token: string; refresh_token: string }, options?: CallOptions): SignInOperation {
+  requireObject(tokens, 'tokens')
+  return {
+    kind: 'setSession',
+    accessToken: requireString(tokens.access_token, 'access_token'),
+    refreshToken: requireString(tokens.refresh_token, 'refresh_token'),
+    options,
+  }
+}
+
+export function refreshTokenOperation(refreshToken: string, options?: CallOptions): SignInOperation {
+  return { kind: 'refreshToken', refreshToken: requireString(refreshToken, 'refresh_token'), options }
+}
+
+export function mfaVerifyOperation(params: { factorId: string; challengeId: string; code: string }, options?: CallOptions): MfaVerifyOperation {
+  requireObject(params, 'params')
+  return {
+    kind: 'mfaVerify',
+    factorId: params.factorId,
+    challengeId: params.challengeId,
+    code: requireString(params.code, 'code'),
+    options,
+  }
+}
+
+/** `signInWithOtp`: the code (and magic link) request. */
+export function otpRequest(credentials: SignInWithPasswordlessCredentials): SendOtpParams {
+  requireObject(credentials, 'credentials')
+  const contact = contactOf(credentials)
+  const extra = credentials.options ?? {}
+  const byContact =
+    contact.email === undefined
+      ? { channel: 'channel' in extra ? extra.channel ?? 'sms' : 'sms' }
+      : { redirectTo: 'emailRedirectTo' in extra ? extra.emailRedirectTo : undefined }
+  return { ...contact, shouldCreateUser: extra.shouldCreateUser, data: extra.data, captchaToken: extra.captchaToken, ...byContact }
+}
+
+export function resendRequest(params: ResendParams): ApiResendParams {
+  requireObject(params, 'params')
+  if ('email' in params) {
+    return { type: params.type, email: params.email, captchaToken: params.options?.captchaToken, redirectTo: params.options?.emailRedirectTo }
+  }
+  return { type: params.type, phone: params.phone, captchaToken: params.options?.captchaToken }
+}
+
+export function recoverRequest(params: { redirectTo?: string; captchaToken?: string }): RecoverParams {
+  requireObject(params, 'params')
+  return { redirectTo: params.redirectTo, captchaToken: params.captchaToken }
+}
+
+export type LocalSignOutScope = 'global' | 'local'
+
+/** `signOut({ scope })`: `others` keeps this session, so it is a plain call, not a chart operation. */
+export function signOutScope(params: { scope?: SignOutScope }): SignOutScope {
+  requireObject(params, 'params')
+  return requireOneOf(params.scope ?? 'global', ['global', 'local', 'others'] as const, 'scope')
+}
