@@ -32,6 +32,254 @@ const attemptFailed = {
   ],
 } as const
 
+const initializing = lifecycleSetup.createStateConfig({
+  invoke: {
+    id: 'restore',
+    src: 'restoreSession',
+    input: ({ context }) => ({ io: context.io }),
+    onDone: {
+      target: 'resolvingStatus',
+      actions: { type: 'restoreFromStorage', params: ({ event }) => event.output },
+    },
+    onError: {
+      target: 'signedOut',
+      actions: { type: 'restoreFailed', params: ({ event }) => ({ error: event.error }) },
+    },
+  },
+})
+
+/** Not a status (nothing rests here): picks the status that fits the session, refreshing first if due. */
+const resolvingStatus = lifecycleSetup.createStateConfig({
+  always: [
+    { guard: not('hasSession'), target: 'signedOut' },
+    { guard: and(['autoRefreshOn', 'isRefreshDue']), target: 'refreshing' },
+    { guard: 'isAnonymous', target: 'signedIn.anonymous' },
+    { guard: 'awaitsSecondFactor', target: 'signedIn.mfaChallenge' },
+    { target: 'signedIn.authenticated' },
+  ],
+})
+
+const signedOut = lifecycleSetup.createStateConfig({
+  tags: 'settled',
+  on: {
+    SIGN_IN: { target: 'signingIn' },
+    SESSION_CHANGED_ELSEWHERE: {
+      target: 'resolvingStatus',
+      actions: [
+        { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
+        { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
+      ],
+    },
+  },
+})
+
+const signingIn = lifecycleSetup.createStateConfig({
+  initial: 'credentials',
+  on: {
+    // A newer sign-in replaces the one in flight; the older callers are told it was superseded.
+    SIGN_IN: { target: '.credentials', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
+  },
+  states: {
+    credentials: {
+      invoke: {
+        id: 'signIn',
+        src: 'signIn',
+        input: signInInput,
+        onDone: [
+          {
+            guard: { type: 'signInCarriesSession', params: ({ event }) => ({ output: event.output }) },
+            target: '#lifecycle.resolvingStatus',
+            actions: [
+              { type: 'storeSession', params: ({ event }) => ({ session: signedInSession(event.output) }) },
+              { type: 'announce', params: ({ event }) => ({ event: event.output.event, session: event.output.session }) },
+              { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_IN' as const, value: event.output }) },
+            ],
+          },
+          {
+            // Succeeded without a session (a sign-up awaiting confirmation): nothing changes but the reply.
+            target: '#lifecycle.resolvingStatus',
+            actions: { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_IN' as const, value: event.output }) },
+          },
+        ],
+        onError: attemptFailed,
+      },
+    },
+    secondFactor: {
+      invoke: {
+        id: 'verifyMfa',
+        src: 'verifyMfa',
+        input: verifyMfaInput,
+        onDone: {
+          target: '#lifecycle.resolvingStatus',
+          actions: [
+            { type: 'storeSession', params: ({ event }) => ({ session: event.output.session }) },
+            { type: 'announce', params: ({ event }) => ({ event: 'MFA_CHALLENGE_VERIFIED' as const, session: event.output.session }) },
+            { type: 'reply', params: ({ event }) => ({ kind: 'VERIFY_MFA' as const, value: event.output }) },
+          ],
+        },
+        onError: attemptFailed,
+      },
+    },
+  },
+})
+
+/**
+ * The three signed-in statuses. What they share is said here once: the refresh timer, the operations
+ * that start from any of them, and the news that the session changed or ended elsewhere.
+ *
+ * `SESSION_CHANGED_ELSEWHERE` is taken here and in `signedOut`, not in the busy statuses, on purpose: a
+ * refresh re-reads storage under the lock (it adopts, or finds the session gone), a sign-in's result
+ * replaces whatever another client did, and a sign-out or restore is about to read or clear storage anyway.
+ */
+const signedIn = lifecycleSetup.createStateConfig({
+  tags: 'settled',
+  initial: 'authenticated',
+  // Looks at the clock again until the refresh is due; `resolvingStatus` refreshes when it is.
+  after: {
+    refreshCheck: { guard: 'autoRefreshOn', target: 'resolvingStatus' },
+  },
+  on: {
+    SIGN_IN: { target: 'signingIn' },
+    VERIFY_MFA: { target: 'signingIn.secondFactor' },
+    REFRESH: { target: 'refreshing' },
+    USER_UPDATED: {
+      target: 'resolvingStatus',
+      actions: [
+        { type: 'replaceUser', params: ({ event }) => ({ user: event.user }) },
+        'persistSession',
+        { type: 'announce', params: ({ context }) => ({ event: 'USER_UPDATED' as const, session: context.session }) },
+      ],
+    },
+    SESSION_REVOKED: {
+      guard: { type: 'concernsCurrentUser', params: ({ event }) => ({ userId: event.userId }) },
+      target: 'signedOut',
+      actions: [
+        'forgetStoredSession',
+        { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
+        { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: event.error }) },
+      ],
+    },
+    SESSION_CHANGED_ELSEWHERE: {
+      target: 'resolvingStatus',
+      actions: [
+        { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
+        { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
+      ],
+    },
+    SIGNED_OUT_ELSEWHERE: {
+      target: 'signedOut',
+      actions: [
+        { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
+        { type: 'clearSession', params: { reason: 'signOut', error: null } },
+      ],
+    },
+  },
+  states: {
+    anonymous: {},
+    mfaChallenge: {},
+    authenticated: {},
+  },
+})
+
+const refreshing = lifecycleSetup.createStateConfig({
+  invoke: {
+    id: 'refresh',
+    src: 'refreshSession',
+    input: refreshInput,
+    onDone: [
+      {
+        guard: { type: 'isSignedOutElsewhere', params: ({ event }) => ({ output: event.output }) },
+        target: 'signedOut',
+        actions: [
+          { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
+          { type: 'clearSession', params: { reason: 'signOut', error: null } },
+          { type: 'replyWithError', params: () => ({ error: new AuthSessionMissingError('Signed out by another client sharing this storage') }) },
+        ],
+      },
+      {
+        target: 'resolvingStatus',
+        actions: [
+          { type: 'storeSession', params: ({ event }) => ({ session: refreshedSession(event.output) }) },
+          {
+            type: 'announce',
+            params: ({ event }) => ({
+              event: 'TOKEN_REFRESHED' as const,
+              session: refreshedSession(event.output),
+              // Adopted tokens were refreshed (and announced) by another client already.
+              origin: event.output.outcome === 'adopted' ? ('remote' as const) : ('local' as const),
+            }),
+          },
+          { type: 'reply', params: ({ event }) => ({ kind: 'REFRESH' as const, value: refreshedSession(event.output) }) },
+        ],
+      },
+    ],
+    onError: [
+      {
+        guard: { type: 'isTerminalRefreshFailure', params: ({ event }) => ({ error: event.error }) },
+        target: 'signedOut',
+        actions: [
+          'forgetStoredSession',
+          { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
+          { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: toAuthError(event.error) }) },
+          { type: 'replyWithError', params: ({ event }) => ({ error: event.error }) },
+        ],
+      },
+      {
+        // Transient: keep the session (its access token may still be good) and try again later.
+        target: 'resolvingStatus',
+        actions: [
+          { type: 'markStale', params: ({ event }) => ({ error: event.error }) },
+          { type: 'replyWithError', params: ({ event }) => ({ error: event.error }) },
+        ],
+      },
+    ],
+  },
+  on: {
+    REFRESH: { actions: 'joinInFlight' },
+  },
+})
+
+const signingOut = lifecycleSetup.createStateConfig({
+  entry: 'forgetStoredSession',
+  invoke: {
+    id: 'signOut',
+    src: 'signOut',
+    input: signOutInput,
+    onDone: [
+      {
+        guard: 'hasSession',
+        target: 'signedOut',
+        actions: [
+          { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
+          { type: 'clearSession', params: ({ event }) => ({ reason: 'signOut' as const, error: event.output.error }) },
+          { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: event.output }) },
+        ],
+      },
+      {
+        // There was no session to end, so there is nothing to announce.
+        target: 'signedOut',
+        actions: [
+          { type: 'clearSession', params: { reason: 'signOut', error: null } },
+          { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: event.output }) },
+        ],
+      },
+    ],
+    // The provided actor reports server failures in its output; should it throw anyway, the local
+    // sign-out still completes: the stored session is already gone.
+    onError: {
+      target: 'signedOut',
+      actions: [
+        { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
+        { type: 'clearSession', params: ({ event }) => ({ reason: 'signOut' as const, error: toAuthError(event.error) }) },
+        { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: { error: toAuthError(event.error) } }) },
+      ],
+    },
+  },
+  on: {
+    SIGN_OUT: { actions: 'joinInFlight' },
+  },
+})
+
 export const lifecycleMachine = lifecycleSetup.createMachine({
   id: 'lifecycle',
   initial: 'initializing',
@@ -48,253 +296,13 @@ export const lifecycleMachine = lifecycleSetup.createMachine({
     STORAGE_DEGRADED: { actions: 'noteStorageUnavailable' },
   },
   states: {
-    initializing: {
-      invoke: {
-        id: 'restore',
-        src: 'restoreSession',
-        input: ({ context }) => ({ io: context.io }),
-        onDone: {
-          target: 'resolvingStatus',
-          actions: { type: 'restoreFromStorage', params: ({ event }) => event.output },
-        },
-        onError: {
-          target: 'signedOut',
-          actions: { type: 'restoreFailed', params: ({ event }) => ({ error: event.error }) },
-        },
-      },
-    },
-
-    /** Not a status (nothing rests here): picks the status that fits the session, refreshing first if due. */
-    resolvingStatus: {
-      always: [
-        { guard: not('hasSession'), target: 'signedOut' },
-        { guard: and(['autoRefreshOn', 'isRefreshDue']), target: 'refreshing' },
-        { guard: 'isAnonymous', target: 'signedIn.anonymous' },
-        { guard: 'awaitsSecondFactor', target: 'signedIn.mfaChallenge' },
-        { target: 'signedIn.authenticated' },
-      ],
-    },
-
-    signedOut: {
-      tags: 'settled',
-      on: {
-        SIGN_IN: { target: 'signingIn' },
-        SESSION_CHANGED_ELSEWHERE: {
-          target: 'resolvingStatus',
-          actions: [
-            { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
-            { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
-          ],
-        },
-      },
-    },
-
-    signingIn: {
-      initial: 'credentials',
-      on: {
-        // A newer sign-in replaces the one in flight; the older callers are told it was superseded.
-        SIGN_IN: { target: '.credentials', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
-      },
-      states: {
-        credentials: {
-          invoke: {
-            id: 'signIn',
-            src: 'signIn',
-            input: signInInput,
-            onDone: [
-              {
-                guard: { type: 'signInCarriesSession', params: ({ event }) => ({ output: event.output }) },
-                target: '#lifecycle.resolvingStatus',
-                actions: [
-                  { type: 'storeSession', params: ({ event }) => ({ session: signedInSession(event.output) }) },
-                  { type: 'announce', params: ({ event }) => ({ event: event.output.event, session: event.output.session }) },
-                  { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_IN' as const, value: event.output }) },
-                ],
-              },
-              {
-                // Succeeded without a session (a sign-up awaiting confirmation): nothing changes but the reply.
-                target: '#lifecycle.resolvingStatus',
-                actions: { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_IN' as const, value: event.output }) },
-              },
-            ],
-            onError: attemptFailed,
-          },
-        },
-        secondFactor: {
-          invoke: {
-            id: 'verifyMfa',
-            src: 'verifyMfa',
-            input: verifyMfaInput,
-            onDone: {
-              target: '#lifecycle.resolvingStatus',
-              actions: [
-                { type: 'storeSession', params: ({ event }) => ({ session: event.output.session }) },
-                { type: 'announce', params: ({ event }) => ({ event: 'MFA_CHALLENGE_VERIFIED' as const, session: event.output.session }) },
-                { type: 'reply', params: ({ event }) => ({ kind: 'VERIFY_MFA' as const, value: event.output }) },
-              ],
-            },
-            onError: attemptFailed,
-          },
-        },
-      },
-    },
-
-    /**
-     * The three signed-in statuses. What they share is said here once: the refresh timer, the operations
-     * that start from any of them, and the news that the session changed or ended elsewhere.
-     *
-     * `SESSION_CHANGED_ELSEWHERE` is taken here and in `signedOut`, not in the busy statuses, on purpose: a
-     * refresh re-reads storage under the lock (it adopts, or finds the session gone), a sign-in's result
-     * replaces whatever another client did, and a sign-out or restore is about to read or clear storage anyway.
-     */
-    signedIn: {
-      tags: 'settled',
-      initial: 'authenticated',
-      // Looks at the clock again until the refresh is due; `resolvingStatus` refreshes when it is.
-      after: {
-        refreshCheck: { guard: 'autoRefreshOn', target: 'resolvingStatus' },
-      },
-      on: {
-        SIGN_IN: { target: 'signingIn' },
-        VERIFY_MFA: { target: 'signingIn.secondFactor' },
-        REFRESH: { target: 'refreshing' },
-        USER_UPDATED: {
-          target: 'resolvingStatus',
-          actions: [
-            { type: 'replaceUser', params: ({ event }) => ({ user: event.user }) },
-            'persistSession',
-            { type: 'announce', params: ({ context }) => ({ event: 'USER_UPDATED' as const, session: context.session }) },
-          ],
-        },
-        SESSION_REVOKED: {
-          guard: { type: 'concernsCurrentUser', params: ({ event }) => ({ userId: event.userId }) },
-          target: 'signedOut',
-          actions: [
-            'forgetStoredSession',
-            { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
-            { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: event.error }) },
-          ],
-        },
-        SESSION_CHANGED_ELSEWHERE: {
-          target: 'resolvingStatus',
-          actions: [
-            { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
-            { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
-          ],
-        },
-        SIGNED_OUT_ELSEWHERE: {
-          target: 'signedOut',
-          actions: [
-            { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
-            { type: 'clearSession', params: { reason: 'signOut', error: null } },
-          ],
-        },
-      },
-      states: {
-        anonymous: {},
-        mfaChallenge: {},
-        authenticated: {},
-      },
-    },
-
-    refreshing: {
-      invoke: {
-        id: 'refresh',
-        src: 'refreshSession',
-        input: refreshInput,
-        onDone: [
-          {
-            guard: { type: 'isSignedOutElsewhere', params: ({ event }) => ({ output: event.output }) },
-            target: 'signedOut',
-            actions: [
-              { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
-              { type: 'clearSession', params: { reason: 'signOut', error: null } },
-              { type: 'replyWithError', params: () => ({ error: new AuthSessionMissingError('Signed out by another client sharing this storage') }) },
-            ],
-          },
-          {
-            target: 'resolvingStatus',
-            actions: [
-              { type: 'storeSession', params: ({ event }) => ({ session: refreshedSession(event.output) }) },
-              {
-                type: 'announce',
-                params: ({ event }) => ({
-                  event: 'TOKEN_REFRESHED' as const,
-                  session: refreshedSession(event.output),
-                  // Adopted tokens were refreshed (and announced) by another client already.
-                  origin: event.output.outcome === 'adopted' ? ('remote' as const) : ('local' as const),
-                }),
-              },
-              { type: 'reply', params: ({ event }) => ({ kind: 'REFRESH' as const, value: refreshedSession(event.output) }) },
-            ],
-          },
-        ],
-        onError: [
-          {
-            guard: { type: 'isTerminalRefreshFailure', params: ({ event }) => ({ error: event.error }) },
-            target: 'signedOut',
-            actions: [
-              'forgetStoredSession',
-              { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
-              { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: toAuthError(event.error) }) },
-              { type: 'replyWithError', params: ({ event }) => ({ error: event.error }) },
-            ],
-          },
-          {
-            // Transient: keep the session (its access token may still be good) and try again later.
-            target: 'resolvingStatus',
-            actions: [
-              { type: 'markStale', params: ({ event }) => ({ error: event.error }) },
-              { type: 'replyWithError', params: ({ event }) => ({ error: event.error }) },
-            ],
-          },
-        ],
-      },
-      on: {
-        REFRESH: { actions: 'joinInFlight' },
-      },
-    },
-
-    signingOut: {
-      entry: 'forgetStoredSession',
-      invoke: {
-        id: 'signOut',
-        src: 'signOut',
-        input: signOutInput,
-        onDone: [
-          {
-            guard: 'hasSession',
-            target: 'signedOut',
-            actions: [
-              { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
-              { type: 'clearSession', params: ({ event }) => ({ reason: 'signOut' as const, error: event.output.error }) },
-              { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: event.output }) },
-            ],
-          },
-          {
-            // There was no session to end, so there is nothing to announce.
-            target: 'signedOut',
-            actions: [
-              { type: 'clearSession', params: { reason: 'signOut', error: null } },
-              { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: event.output }) },
-            ],
-          },
-        ],
-        // The provided actor reports server failures in its output; should it throw anyway, the local
-        // sign-out still completes: the stored session is already gone.
-        onError: {
-          target: 'signedOut',
-          actions: [
-            { type: 'announce', params: { event: 'SIGNED_OUT', session: null } },
-            { type: 'clearSession', params: ({ event }) => ({ reason: 'signOut' as const, error: toAuthError(event.error) }) },
-            { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_OUT' as const, value: { error: toAuthError(event.error) } }) },
-          ],
-        },
-      },
-      on: {
-        SIGN_OUT: { actions: 'joinInFlight' },
-      },
-    },
+    initializing,
+    resolvingStatus,
+    signedOut,
+    signingIn,
+    signedIn,
+    refreshing,
+    signingOut,
   },
 })
 
