@@ -6,7 +6,9 @@
 
 /**
  * A key/value store for the session. Methods may be synchronous or return promises; the session store
- * bounds every call with a timeout, so an adapter that never answers cannot hang the client.
+ * bounds every call with a timeout, so an adapter that never answers cannot hang the client. auth-js's
+ * optional `isServer` flag may be present and is ignored: the user in a stored session is never taken as
+ * verified here; `getUser()` asks the server and `getClaims()` checks the token's signature.
  *
  * @example
  * const storage: SupportedStorage = {
@@ -19,6 +21,4 @@ export interface SupportedStorage {
   getItem(key: string): string | null | Promise<string | null>
   setItem(key: string, value: string): void | Promise<void>
   removeItem(key: string): void | Promise<void>
-  /** Set by server-side adapters (cookies on a request); the stored user is then not to be trusted blindly. */
-  isServer?: boolean
 }
