@@ -29,14 +29,23 @@ function contactOf(value: object): { email?: string; phone?: string } {
   return { email, phone }
 }
 
+/**
+ * How the message reaches the user: a phone gets its channel (`sms` unless told), an email the address its
+ * link leads back to (`options.emailRedirectTo` in auth-js).
+ */
+function deliveryOf(
+  contact: { email?: string },
+  extra: { channel?: 'sms' | 'whatsapp'; emailRedirectTo?: string } | object,
+): { channel: 'sms' | 'whatsapp' } | { redirectTo: string | undefined } {
+  if (contact.email === undefined) return { channel: 'channel' in extra ? (extra.channel ?? 'sms') : 'sms' }
+  return { redirectTo: 'emailRedirectTo' in extra ? extra.emailRedirectTo : undefined }
+}
+
 export function signUpOperation(credentials: SignUpWithPasswordCredentials, options?: CallOptions): SignInOperation {
   requireObject(credentials, 'credentials')
   const contact = contactOf(credentials)
   const extra = credentials.options ?? {}
-  const byContact =
-    contact.email === undefined
-      ? { channel: 'channel' in extra ? extra.channel ?? 'sms' : 'sms' }
-      : { redirectTo: 'emailRedirectTo' in extra ? extra.emailRedirectTo : undefined }
+  const byContact = deliveryOf(contact, extra)
   return {
     kind: 'signUp',
     params: { ...contact, password: credentials.password, data: extra.data ?? {}, captchaToken: extra.captchaToken, ...byContact },
@@ -106,10 +115,7 @@ export function otpRequest(credentials: SignInWithPasswordlessCredentials): Send
   requireObject(credentials, 'credentials')
   const contact = contactOf(credentials)
   const extra = credentials.options ?? {}
-  const byContact =
-    contact.email === undefined
-      ? { channel: 'channel' in extra ? extra.channel ?? 'sms' : 'sms' }
-      : { redirectTo: 'emailRedirectTo' in extra ? extra.emailRedirectTo : undefined }
+  const byContact = deliveryOf(contact, extra)
   return { ...contact, shouldCreateUser: extra.shouldCreateUser, data: extra.data, captchaToken: extra.captchaToken, ...byContact }
 }
 
