@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext } from 'playwright-core'
-import { hasChromium, openBrowserWorld, SKIP_NOTE, type BrowserWorld } from './support/browser-harness.js'
+import { hasChromium, openBrowserWorld, SKIP_NOTE, type BrowserWorld } from '../support/browser/browser-harness.js'
 
 const PASSWORD = 'correct-horse-battery'
 /** supabase-js's key for http://127.0.0.1:<port>/auth/v1: `sb-<first hostname label>-auth-token`. */

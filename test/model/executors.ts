@@ -12,13 +12,13 @@ import { randomUUID } from 'node:crypto'
 import { refreshDueAt } from '../../machines/refresh-policy.js'
 import type { AuthStatus } from '../../machines/lifecycle-types.js'
 import { totpCode } from '../../src/testing/index.js'
-import { ControlledStorage, storageFailure } from './controlled-storage.js'
-import type { Hold } from './hold.js'
-import { isAfterEvent, statusOf, type ModelEvent } from './lifecycle-model.js'
+import { ControlledStorage, storageFailure } from '../support/controlled-storage.js'
+import type { Hold } from '../support/hold.js'
+import { afterDelayOf, isAfterEvent, statusOf, type ModelEvent } from './lifecycle-model.js'
 import { ManualClock } from '../support/manual-clock.js'
 import type { ModelStep } from './plan.js'
-import { STORAGE_KEY, type Rig } from './rig.js'
-import { wrongTotpCode, type SignInKind } from './users.js'
+import { STORAGE_KEY, type Rig } from '../support/rig.js'
+import { wrongTotpCode, type SignInKind } from '../support/users.js'
 
 export interface StepContext {
   rig: Rig
@@ -285,13 +285,20 @@ const executors: Record<string, Executor> = {
 
   'SESSION_CHANGED_ELSEWHERE': async (c) => {
     const { rig } = c
-    const kind = c.event['kind'] as SignInKind | 'due' | 'none'
+    const kind = c.event['kind'] as SignInKind | 'due'
     const other = await sameStorageClient(c, kind === 'due' ? DUE_OFFSET_MS : 0)
-    const call = kind === 'none' ? () => other.signOut({ scope: 'local' }) : await rig.users.signInCall(other, kind === 'due' ? 'auth' : kind)
+    const call = await rig.users.signInCall(other, kind === 'due' ? 'auth' : kind)
     const refresh = expectRefresh(c)
     await call()
     await settleFlight(c, refresh)
     rig.dropHelper(other)
+  },
+
+  'SIGNED_OUT_ELSEWHERE': async (c) => {
+    const other = await sameStorageClient(c)
+    await other.signOut({ scope: 'local' })
+    await c.record()
+    c.rig.dropHelper(other)
   },
 
   'xstate.after.refreshCheck': async (c) => {
@@ -318,7 +325,7 @@ executors['xstate.error.actor.verifyMfa'] = async (c) => {
 }
 
 export function executorFor(event: ModelEvent): Executor {
-  const executor = executors[isAfterEvent(event) ? 'xstate.after.refreshCheck' : event.type]
+  const executor = executors[isAfterEvent(event) ? `xstate.after.${afterDelayOf(event)}` : event.type]
   if (!executor) throw new Error(`no way to cause ${event.type} in the real client`)
   return executor
 }

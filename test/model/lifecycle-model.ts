@@ -3,14 +3,18 @@
  * the events the chart handles and payloads that reach every guard branch. Traversal never starts an actor:
  * `machine.transition` only creates the invoked children, and nothing runs them.
  */
-import type { ActorLogic, SnapshotFrom } from 'xstate'
+import type { ActorLogic, AnyTransitionDefinition, SnapshotFrom } from 'xstate'
 import { TestModel } from 'xstate/graph'
 import { lifecycleMachine } from '../../machines/lifecycle.js'
-import type { AuthStatus, LifecycleInput } from '../../machines/lifecycle-types.js'
+import type { AuthStatus, LifecycleInput, LifecycleIo } from '../../machines/lifecycle-types.js'
 import { awaitsSecondFactor, isAnonymousSession } from '../../machines/session-facts.js'
 import { AuthApiError, AuthRetryableFetchError, AuthSessionMissingError } from '../../src/errors.js'
 import type { Session } from '../../src/types.js'
+import { chartTransitions } from '../support/chart-transitions.js'
 import { fakeSession } from '../support/fake-session.js'
+import { ALL_STATUSES, statusOfValue } from '../support/lifecycle-status.js'
+
+export { ALL_STATUSES }
 
 export type ModelSnapshot = SnapshotFrom<typeof lifecycleMachine>
 export type SessionKind = 'none' | 'anon' | 'mfa' | 'auth'
@@ -26,9 +30,14 @@ export type PayloadKind = Exclude<SessionKind, 'none'> | 'due'
 export const T0 = Date.UTC(2030, 0, 1)
 const LATE = T0 + 10 * 3_600_000
 let modelNow = T0
-const modelClock = { now: () => modelNow }
+const modelClock = { now: () => modelNow, setTimeout: () => undefined, clearTimeout: () => undefined }
 
-export const MODEL_INPUT: LifecycleInput = { autoRefreshToken: true, clock: modelClock, random: () => 0.5 }
+/**
+ * The chart reads only `io.clock.now()`; the rest of the I/O is passed to actors, which the traversal never
+ * runs, so it is absent here.
+ */
+const MODEL_IO = { clock: modelClock } as unknown as LifecycleIo
+export const MODEL_INPUT: LifecycleInput = { io: MODEL_IO, settings: { autoRefreshToken: true }, random: () => 0.5 }
 
 const T0s = Math.floor(T0 / 1000)
 const SESSIONS: Record<PayloadKind, Session> = {
@@ -57,11 +66,14 @@ function upgraded(session: Session): Session {
 }
 
 const SIGNED_IN = 'SIGNED_IN' as const
-/** Every status (top-level state a user can see); `resolvingStatus` is transient and never one. */
-export const ALL_STATUSES: readonly AuthStatus[] = [
-  'initializing', 'signedOut', 'signingIn', 'anonymous', 'mfaChallenge', 'authenticated', 'refreshing', 'signingOut',
+
+/**
+ * The delayed events of the chart, read from its definition (`xstate.after.<delay>.<state id>`), so the
+ * model follows wherever the timers are declared.
+ */
+const AFTER_EVENT_TYPES: readonly string[] = [
+  ...new Set(chartTransitions(lifecycleMachine).map((t) => t.eventType).filter((type) => type.startsWith('xstate.after.'))),
 ]
-const SIGNED_IN_STATUSES = ['anonymous', 'mfaChallenge', 'authenticated'] as const
 
 /**
  * Every event the chart handles, with payloads. Payloads that echo the current session (refresh, verify,
@@ -74,16 +86,16 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
     { type: 'xstate.done.actor.restore', kind: 'none', output: { session: null } },
     ...(['auth', 'anon', 'mfa', 'due'] as const).map((kind) => ({ type: 'xstate.done.actor.restore' as const, kind, output: { session: SESSIONS[kind] } })),
     { type: 'xstate.error.actor.restore', error: new Error('storage exploded') },
-    { type: 'SIGN_IN', requestId: 'model', request: { method: 'password', params: {} } },
+    { type: 'SIGN_IN', operation: { kind: 'password', params: { email: 'model@example.com', password: 'model' } } },
     ...(['auth', 'anon', 'mfa'] as const).map((kind) => ({
-      type: 'xstate.done.actor.signIn' as const, kind, output: { session: SESSIONS[kind], data: {}, event: SIGNED_IN },
+      type: 'xstate.done.actor.signIn' as const, kind, output: { session: SESSIONS[kind], user: SESSIONS[kind].user, event: SIGNED_IN },
     })),
-    { type: 'xstate.done.actor.signIn', kind: 'none', output: { session: null, data: {}, event: SIGNED_IN } },
+    { type: 'xstate.done.actor.signIn', kind: 'none', output: { session: null, user: null, event: SIGNED_IN } },
     { type: 'xstate.error.actor.signIn', error: new AuthApiError('Invalid login credentials', 400, 'invalid_credentials') },
-    { type: 'VERIFY_MFA', requestId: 'model', request: { factorId: 'f', challengeId: 'c', code: '000000' } },
-    ...(current ? [{ type: 'xstate.done.actor.verifyMfa' as const, output: { session: upgraded(current), data: {} } }] : []),
+    { type: 'VERIFY_MFA', operation: { kind: 'mfaVerify', factorId: 'f', challengeId: 'c', code: '000000' } },
+    ...(current ? [{ type: 'xstate.done.actor.verifyMfa' as const, output: { session: upgraded(current), response: {} } }] : []),
     { type: 'xstate.error.actor.verifyMfa', error: new AuthApiError('Invalid TOTP code entered', 422, 'mfa_verification_failed') },
-    { type: 'REFRESH', requestId: 'model', force: true },
+    { type: 'REFRESH', force: true },
     ...(current
       ? [
           { type: 'xstate.done.actor.refresh' as const, outcome: 'refreshed' as const, output: { outcome: 'refreshed' as const, session: refreshed(current) } },
@@ -93,19 +105,19 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
     { type: 'xstate.done.actor.refresh', outcome: 'signedOutElsewhere', output: { outcome: 'signedOutElsewhere' } },
     { type: 'xstate.error.actor.refresh', outcome: 'transient', error: new AuthRetryableFetchError('Service unavailable', 503, 'server_error') },
     { type: 'xstate.error.actor.refresh', outcome: 'terminal', error: new AuthApiError('Invalid Refresh Token: Refresh Token Not Found', 400, 'refresh_token_not_found') },
-    { type: 'SIGN_OUT', requestId: 'model', scope: 'global' },
+    { type: 'SIGN_OUT', scope: 'global' },
     { type: 'xstate.done.actor.signOut', output: { error: null } },
     { type: 'xstate.error.actor.signOut', error: new Error('logout threw') },
     ...(current ? [{ type: 'USER_UPDATED' as const, user: { ...current.user, user_metadata: { ...current.user.user_metadata, model: true } } }] : []),
     ...(['auth', 'anon', 'mfa', 'due'] as const).map((kind) => ({
       type: 'SESSION_CHANGED_ELSEWHERE' as const, kind, event: SIGNED_IN, session: SESSIONS[kind],
     })),
-    { type: 'SESSION_CHANGED_ELSEWHERE', kind: 'none', event: 'SIGNED_OUT', session: null },
-    { type: 'SESSION_REVOKED', error: new AuthSessionMissingError('Session from session_id claim in JWT does not exist', 403, 'session_not_found') },
+    { type: 'SIGNED_OUT_ELSEWHERE' },
+    ...(current
+      ? [{ type: 'SESSION_REVOKED' as const, userId: current.user.id, error: new AuthSessionMissingError('Session from session_id claim in JWT does not exist', 403, 'session_not_found') }]
+      : []),
     { type: 'STORAGE_DEGRADED' },
-    ...SIGNED_IN_STATUSES.flatMap((status) =>
-      (['tick', 'due'] as const).map((elapsed) => ({ type: `xstate.after.refreshCheck.lifecycle.${status}` as const, elapsed })),
-    ),
+    ...AFTER_EVENT_TYPES.flatMap((type) => (['tick', 'due'] as const).map((elapsed) => ({ type, elapsed }))),
   ]
   return events
 }
@@ -114,13 +126,31 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
 export type ModelEvent = { type: string } & Record<string, unknown>
 
 export function isAfterEvent(event: { type: string }): boolean {
-  return event.type.startsWith('xstate.after.refreshCheck.')
+  return event.type.startsWith('xstate.after.')
 }
 
-/** The public status, i.e. the top-level state (`resolvingStatus` is transient and never rests). */
+/** The delay name of a delayed event (`refreshCheck`), or undefined. */
+export function afterDelayOf(event: { type: string }): string | undefined {
+  return /^xstate\.after\.([^.]+)\./.exec(event.type)?.[1]
+}
+
+/** The public status: the one active state named like a status (`resolvingStatus` is transient and never rests). */
 export function statusOf(snapshot: ModelSnapshot): AuthStatus {
-  const value = snapshot.value
-  return (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus
+  return statusOfValue(snapshot.value)
+}
+
+/** Sets the model clock for `event` (see T0): only a `due` delayed event happens late. */
+function setClockFor(event: ModelEvent): void {
+  modelNow = isAfterEvent(event) && event['elapsed'] === 'due' ? LATE : T0
+}
+
+/**
+ * The definition transitions the chart selects for `event` in `snapshot` (guards evaluated at the model
+ * time of that event). Not the `always` transitions that follow: those depend on the target state.
+ */
+export function selectedTransitions(snapshot: ModelSnapshot, event: ModelEvent): AnyTransitionDefinition[] {
+  setClockFor(event)
+  return snapshot.machine.getTransitionData(snapshot as never, event as never) ?? []
 }
 
 /** Whether the refresh in flight was forced (read from the invoked actor's input). */
@@ -145,7 +175,7 @@ export function serializeState(snapshot: ModelSnapshot): string {
   return JSON.stringify({ v: snapshot.value, s: sessionKind(context.session), stale: context.stale, ...(force === undefined ? {} : { force }) })
 }
 
-/** Event variants the public client cannot cause (see `UNREACHABLE_VIA_CLIENT`); the traversal skips them. */
+/** Why the public client cannot cause an event in a state (see `UNREACHABLE_TRANSITIONS` and `UNREACHABLE_VARIANTS` in plan.ts); the traversal skips it. */
 export type Reachability = (snapshot: ModelSnapshot, event: ModelEvent) => string | null
 
 export interface ModelOptions {
@@ -166,13 +196,14 @@ export function createLifecycleModel(options: ModelOptions = {}) {
     input: MODEL_INPUT,
     events: (snapshot) => candidateEvents(snapshot),
     filterEvents: (snapshot, event) => {
-      modelNow = isAfterEvent(event) && event['elapsed'] === 'due' ? LATE : T0
       if (options.unreachable?.(snapshot, event)) return false
+      setClockFor(event)
       return snapshot.can(event as never)
     },
     serializeState: (snapshot) => serializeState(snapshot),
-    // Matches for real: a key is a state of the chart (`signingIn` matches both of its children).
-    stateMatcher: (snapshot, key) => key === '*' || snapshot.matches(key as never),
+    // A key is a status: it matches while that status's state is active (`signingIn` in both of its
+    // children), wherever the chart nests it.
+    stateMatcher: (snapshot, key) => key === '*' || statusOf(snapshot) === key,
   })
 }
 

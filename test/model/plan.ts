@@ -1,14 +1,22 @@
 /**
  * Which paths to run and what they must cover. Paths come from the `TestModel` (shortest paths, simple
  * paths) plus explicit "gap" paths for the transitions no generated path takes — self-loops above all,
- * which neither generator ever emits (the target serializes like the source). Coverage is judged against
- * the model's own adjacency map, at the level of (source status, event type, target status).
+ * which neither generator ever emits (the target serializes like the source).
+ *
+ * Coverage is judged first against the chart's own definition: every transition of every state node
+ * (`chartTransitions`), whatever the traversal reached, minus the reviewed `UNREACHABLE_TRANSITIONS`. A
+ * change that makes the traversal reach less (a guard that never passes any more) therefore leaves
+ * transitions uncovered instead of shrinking the target. Then, more finely, against the steps of the full
+ * model at the level of (source status, event type, target status).
  */
+import { lifecycleMachine } from '../../machines/lifecycle.js'
 import type { AuthStatus } from '../../machines/lifecycle-types.js'
+import { chartTransitions, stateNodesNamed, transitionKey, type ChartTransition } from '../support/chart-transitions.js'
 import {
   ALL_STATUSES,
   createLifecycleModel,
   refreshForced,
+  selectedTransitions,
   serializeState,
   statusOf,
   type LifecycleModel,
@@ -30,6 +38,19 @@ export interface PlannedPath {
   weight: number
 }
 
+/**
+ * Transitions of the chart's definition (keys as `chartTransitions` prints them) that the public client
+ * can never take, each with why. Reviewed: every other transition must be taken by the real client, each
+ * of these must still exist in the chart, and the real client must never take one of them.
+ * The traversal skips events that would take one of them.
+ */
+export const UNREACHABLE_TRANSITIONS: Readonly<Record<string, string>> = {
+  'initializing: error(restore) → signedOut':
+    'the restoreSession actor (src/client/actors.ts) only awaits SessionStore.read(), which never throws: storage failures come back as a value',
+  'signingOut: error(signOut) → signedOut':
+    'the signOut actor (src/client/actors.ts) catches every failure of the logout call and reports it in its output',
+}
+
 interface Unreachable {
   id: string
   reason: string
@@ -37,25 +58,11 @@ interface Unreachable {
 }
 
 /**
- * Transitions of the chart that the public client cannot cause (findings, see the report). The traversal
- * skips them; the coverage check requires everything else and asserts each entry still exists in the chart.
+ * Ways of taking a reachable transition that the public client cannot cause: from this status, with this
+ * payload or context. The transition itself is covered another way; the traversal skips these variants,
+ * and each must still match a step of the full model.
  */
-export const UNREACHABLE_VIA_CLIENT: readonly Unreachable[] = [
-  {
-    id: 'restore-error',
-    reason: 'the restoreSession actor never rejects: SessionStore.read() turns every storage failure into a value',
-    matches: (_, e) => e.type === 'xstate.error.actor.restore',
-  },
-  {
-    id: 'sign-out-while-initializing',
-    reason: 'ClientCore.command awaits `ready` first, so signOut() called during initializing is sent after the restore settled',
-    matches: (s, e) => e.type === 'SIGN_OUT' && statusOf(s) === 'initializing',
-  },
-  {
-    id: 'sign-out-error',
-    reason: 'the signOut actor never rejects: it reports server failures in its output (actors.ts), so signingOut.onError never runs',
-    matches: (_, e) => e.type === 'xstate.error.actor.signOut',
-  },
+export const UNREACHABLE_VARIANTS: readonly Unreachable[] = [
   {
     id: 'forced-refresh-adopts',
     reason: 'refreshSession() sends a forced REFRESH, and a forced refresh always spends the stored refresh token (actors.ts), never adopts',
@@ -68,8 +75,13 @@ export const UNREACHABLE_VIA_CLIENT: readonly Unreachable[] = [
   },
 ]
 
+/** Why the client cannot cause `event` in `snapshot`: a listed transition it would take, or a variant rule. */
 export function unreachableReason(snapshot: ModelSnapshot, event: ModelEvent): string | null {
-  return UNREACHABLE_VIA_CLIENT.find((u) => u.matches(snapshot, event))?.id ?? null
+  for (const transition of selectedTransitions(snapshot, event)) {
+    const key = transitionKey(transition)
+    if (Object.hasOwn(UNREACHABLE_TRANSITIONS, key)) return key
+  }
+  return UNREACHABLE_VARIANTS.find((u) => u.matches(snapshot, event))?.id ?? null
 }
 
 /** A readable event name with the payload variant, e.g. `done.signIn(mfa)`, `after.refreshCheck(due)`. */
@@ -77,7 +89,7 @@ export function eventLabel(event: ModelEvent): string {
   const base = event.type
     .replace('xstate.done.actor.', 'done.')
     .replace('xstate.error.actor.', 'error.')
-    .replace(/^xstate\.after\.refreshCheck\..*$/, 'after.refreshCheck')
+    .replace(/^xstate\.after\.([^.]+)\..*$/, 'after.$1')
   const variant = event['kind'] ?? event['outcome'] ?? event['elapsed']
   return typeof variant === 'string' ? `${base}(${variant})` : base
 }
@@ -150,13 +162,19 @@ function degradeCanFollow(status: AuthStatus, before: ModelStep, previous: Model
 
 export interface Plan {
   model: LifecycleModel
+  /** Every transition of the chart's definition: the coverage target. */
+  chart: ChartTransition[]
+  /** Keys of `UNREACHABLE_TRANSITIONS` that name no transition of the chart (must be empty). */
+  staleUnreachable: string[]
+  /** Statuses that do not name exactly one state of the chart (must be empty). */
+  unmatchedStatuses: string[]
   paths: PlannedPath[]
   counts: { shortest: number; simple: number; simpleGenerated: number; simpleReplayed: number; gap: number }
   /** Status-level transitions of the full chart (unreachable ones included). */
   allTriples: Set<string>
   /** Those the public client cannot cause, with the rule that excludes them. */
   unreachableTriples: Map<string, string>
-  /** Unreachability rules that matched no edge (must be empty, or the list went stale). */
+  /** `UNREACHABLE_VARIANTS` rules that matched no edge (must be empty, or the list went stale). */
   unusedRules: string[]
   /** Edges of the executable model (STORAGE_DEGRADED self-loops excluded: they are required per status). */
   executableEdges: Set<string>
@@ -189,7 +207,11 @@ export function buildPlan(): Plan {
       unreachableTriples.delete(edge.triple)
     }
   }
-  const unusedRules = UNREACHABLE_VIA_CLIENT.map((u) => u.id).filter((id) => !usedRules.has(id))
+  const unusedRules = UNREACHABLE_VARIANTS.map((u) => u.id).filter((id) => !usedRules.has(id))
+  const chart = chartTransitions(lifecycleMachine)
+  const chartKeys = new Set(chart.map((t) => t.key))
+  const staleUnreachable = Object.keys(UNREACHABLE_TRANSITIONS).filter((key) => !chartKeys.has(key))
+  const unmatchedStatuses = ALL_STATUSES.filter((status) => stateNodesNamed(lifecycleMachine, status).length !== 1)
 
   const adjacency = model.getAdjacencyMap() as Adjacency
   const edges = edgesOf(adjacency)
@@ -285,6 +307,9 @@ export function buildPlan(): Plan {
 
   return {
     model,
+    chart,
+    staleUnreachable,
+    unmatchedStatuses,
     paths: [...shortest, ...simple, ...gap],
     counts: { shortest: shortest.length, simple: simple.length, simpleGenerated: simpleAll.length, simpleReplayed: replayed.size, gap: gap.length },
     allTriples,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createAdminClient, type AdminClient } from '../../src/admin/index.js'
 import { AuthApiError, AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../../src/errors.js'
-import { json, startTestServer, USER_ID, userBody, type TestServer } from './http-test-server.js'
+import { json, startTestServer, USER_ID, userBody, type TestServer } from '../support/http-test-server.js'
 
 const SERVICE_KEY = 'service-role-key-value'
 const FACTOR = '0b9c1a52-8d64-4f0e-a3a5-2f4d6c7e8f90'

@@ -5,7 +5,7 @@ import { exchangeCodeForSession, refreshAccessToken, signInWithPassword } from '
 import { verifyOtp } from '../../src/api/verify.js'
 import { AuthInvalidCredentialsError, AuthInvalidTokenResponseError, AuthRetryableFetchError, AuthWeakPasswordError } from '../../src/errors.js'
 import { createHttp, type Http } from '../../src/http/client.js'
-import { json, startTestServer, tokenBody, userBody, type TestServer } from './http-test-server.js'
+import { json, startTestServer, tokenBody, userBody, type TestServer } from '../support/http-test-server.js'
 
 let server: TestServer
 let http: Http

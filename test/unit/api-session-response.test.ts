@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isTokenResponse, parseSessionOrUser, parseTokenResponse, parseUser } from '../../src/api/session-response.js'
 import { AuthInvalidTokenResponseError } from '../../src/errors.js'
-import { ACCESS_TOKEN, REFRESH_TOKEN, tokenBody, userBody } from './http-test-server.js'
+import { ACCESS_TOKEN, REFRESH_TOKEN, tokenBody, userBody } from '../support/http-test-server.js'
 
 describe('parseTokenResponse', () => {
   it('accepts a GoTrue token response and keeps known keys only', () => {

@@ -5,7 +5,7 @@ import { getHealth, getSettings } from '../../src/api/settings.js'
 import { getUser, reauthenticate, updateUser } from '../../src/api/user.js'
 import { AuthInvalidCredentialsError, AuthInvalidTokenResponseError, AuthSessionMissingError } from '../../src/errors.js'
 import { createHttp, type Http } from '../../src/http/client.js'
-import { json, startTestServer, tokenBody, userBody, type TestServer } from './http-test-server.js'
+import { json, startTestServer, tokenBody, userBody, type TestServer } from '../support/http-test-server.js'
 
 const JWT = 'user-access-jwt'
 const FACTOR = '0b9c1a52-8d64-4f0e-a3a5-2f4d6c7e8f90'

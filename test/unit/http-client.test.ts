@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createHttp } from '../../src/http/client.js'
 import { CLIENT_VERSION } from '../../src/http/constants.js'
 import { isAuthError } from '../../src/errors.js'
-import { json, startTestServer, type TestServer } from './http-test-server.js'
+import { json, startTestServer, type TestServer } from '../support/http-test-server.js'
 
 let server: TestServer
 beforeAll(async () => {

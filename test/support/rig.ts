@@ -7,7 +7,7 @@ import type { AuthServer } from '../../src/testing/index.js'
 import { ControlledStorage } from './controlled-storage.js'
 import { GatedFetch } from './gated-fetch.js'
 import type { Hold } from './hold.js'
-import { ManualClock } from '../support/manual-clock.js'
+import { ManualClock } from './manual-clock.js'
 import { Recorder, type StepRecord } from './recorder.js'
 import { Users, type Env } from './users.js'
 
@@ -54,6 +54,8 @@ export class Rig {
       // Parked storage calls must stay parked until the path releases them, not time out after 5 s.
       storageTimeoutMs: Number.POSITIVE_INFINITY,
       inspect: this.recorder.observe,
+      // The recorder reads which definition transitions each microstep took; redaction would copy them away.
+      redactInspection: false,
     })
     return this.#auth
   }

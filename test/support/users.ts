@@ -6,7 +6,7 @@
 import { totpCode } from '../../src/testing/index.js'
 import { createAuthClient, memoryStorage, type AuthClient } from '../../src/index.js'
 import type { AdminClient } from '../../src/admin/index.js'
-import { ManualClock } from '../support/manual-clock.js'
+import { ManualClock } from './manual-clock.js'
 
 export interface Env {
   url: string
