@@ -7,7 +7,7 @@
  * @module
  */
 import type { MfaVerifyOperation, SignInOperation } from '../../machines/operations.js'
-import type { RecoverParams, ResendParams as ApiResendParams, SendOtpParams } from '../api/index.js'
+import type { RecoverParams, ResendParams as ApiResendParams, SendOtpParams, UpdateUserParams } from '../api/index.js'
 import { optionalString, requireObject, requireOneOf, requireString } from '../api/validate.js'
 import type { CallOptions, SignOutScope } from '../types.js'
 import type {
@@ -132,7 +132,11 @@ export function recoverRequest(params: { redirectTo?: string; captchaToken?: str
   return { redirectTo: params.redirectTo, captchaToken: params.captchaToken }
 }
 
-export type LocalSignOutScope = 'global' | 'local'
+/** `updateUser(attributes, { emailRedirectTo })`: where the email-change confirmation link leads. */
+export function updateUserRequest(attributes: object, options: { emailRedirectTo?: string } | undefined): UpdateUserParams {
+  requireObject(attributes, 'attributes')
+  return { redirectTo: options?.emailRedirectTo }
+}
 
 /** `signOut({ scope })`: `others` keeps this session, so it is a plain call, not a chart operation. */
 export function signOutScope(params: { scope?: SignOutScope }): SignOutScope {

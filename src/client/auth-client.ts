@@ -9,7 +9,6 @@ import type { Actor } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
 import type { SignInOutput } from '../../machines/lifecycle-types.js'
 import * as api from '../api/index.js'
-import { requireObject } from '../api/validate.js'
 import { type AuthError, AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
 import { attachTransport } from '../http/transport-key.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
@@ -23,6 +22,7 @@ import {
   setSessionOperation,
   signOutScope,
   signUpOperation,
+  updateUserRequest,
   verifyOtpOperation,
 } from './arguments.js'
 import { ClientCore } from './core.js'
@@ -187,9 +187,8 @@ export class AuthClient {
    * @example await auth.updateUser({ data: { name: 'Ada' } })
    */
   async updateUser(attributes: UserAttributes, options?: CallOptions & { emailRedirectTo?: string }): Promise<{ user: User }> {
-    requireObject(attributes, 'attributes')
-    const redirect = { redirectTo: options?.emailRedirectTo }
-    const user = await withSession(this.#core, (token) => api.updateUser(this.#core.io.transport, token, attributes, redirect, options))
+    const request = updateUserRequest(attributes, options)
+    const user = await withSession(this.#core, (token) => api.updateUser(this.#core.io.transport, token, attributes, request, options))
     this.#core.actor.send({ type: 'USER_UPDATED', user })
     return { user }
   }
