@@ -11,9 +11,16 @@ export interface NewUser {
   phone?: string
   password?: string | null
   data?: Json
+  /**
+   * Which GoTrue code path creates the user. `signup` (`POST /signup`, also behind `/otp` and `/magiclink`)
+   * merges the identity claims into `user_metadata` and copies `data` into the identity's `identity_data`
+   * (the claims win on a clash). `admin` (`generate_link`, `/invite`) keeps `user_metadata` to `data` alone
+   * and the identity to its claims.
+   */
+  via: 'signup' | 'admin'
 }
 
-/** GoTrue `signupNewUser`: user + email/phone identity; identity keys win over caller `data`. */
+/** GoTrue `signupNewUser` plus the email/phone identity, shaped by {@link NewUser.via}. */
 export function createUser(ctx: Ctx, n: NewUser): UserRow {
   const { store, cfg } = ctx
   const user = store.newUser({
@@ -24,11 +31,13 @@ export function createUser(ctx: Ctx, n: NewUser): UserRow {
     passwordHash: n.password ? hashPassword(n.password) : null,
   })
   const provider = n.email ? 'email' : 'phone'
-  const identityData: Json = n.email
+  const claims: Json = n.email
     ? { sub: user.id, email: n.email, email_verified: false, phone_verified: false }
     : { sub: user.id, phone: n.phone, email_verified: false, phone_verified: false }
+  const data = n.data ?? {}
+  const identityData = n.via === 'signup' ? { ...data, ...claims } : claims
   store.upsertIdentity(user, provider, identityData)
-  user.userMetadata = { ...(n.data ?? {}), ...identityData }
+  user.userMetadata = { ...(n.via === 'signup' ? identityData : data) }
   return user
 }
 

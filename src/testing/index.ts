@@ -19,6 +19,7 @@ import { resolveOptions, type AuthServerOptions } from './options.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { adminLinkRoutes } from './routes/admin-links.js'
 import { adminRoutes } from './routes/admin.js'
+import { disabledRoutes } from './routes/disabled.js'
 import { factorRoutes } from './routes/factors.js'
 import { otpRoutes } from './routes/otp.js'
 import { publicRoutes } from './routes/public.js'
@@ -91,6 +92,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ...factorRoutes,
     ...adminRoutes,
     ...adminLinkRoutes,
+    ...disabledRoutes,
   ]
   const dispatcher = createDispatcher(app, routes, faults, requests)
   const sockets = new Set<Socket>()

@@ -6,7 +6,8 @@
 import { generateOtp, tokenHash } from './crypto/hash.js'
 import type { MessageType } from './outbox.js'
 import type { Ctx } from './server/context.js'
-import { goQueryEscape, HttpError } from './server/respond.js'
+import { goQueryEscape, linkRedirectParam } from './go-url.js'
+import { HttpError, unexpectedFailure } from './server/respond.js'
 import type { UserRow } from './store/records.js'
 
 export interface SendOptions {
@@ -58,7 +59,7 @@ function deliver(ctx: Ctx, d: Delivery): string {
   const link =
     d.linkType === undefined
       ? undefined
-      : `${ctx.cfg.url}/verify?token=${goQueryEscape(stored)}&type=${d.linkType}&redirect_to=${goQueryEscape(d.redirectTo ?? '')}`
+      : `${ctx.cfg.url}/verify?token=${goQueryEscape(stored)}&type=${d.linkType}&redirect_to=${linkRedirectParam(d.redirectTo ?? '')}`
   ctx.app.sent[d.channel].push(ctx.now())
   ctx.app.outbox.push({
     channel: d.channel,
@@ -77,7 +78,9 @@ function emailInterval(ctx: Ctx, sentAt: number | undefined): void {
   checkBudget(ctx, 'email')
 }
 
+/** Before any SMS limit: GoTrue looks its provider up first. */
 function smsInterval(ctx: Ctx, sentAt: number | undefined): void {
+  if (!ctx.cfg.smsProvider) throw unexpectedFailure('Unable to get SMS provider')
   checkInterval(ctx, sentAt, ctx.cfg.smsMaxFrequency, SMS_LIMIT)
   checkBudget(ctx, 'sms')
 }

@@ -36,6 +36,19 @@ export interface AuthServerOptions {
   refreshTokenRotation?: boolean
   /** Seconds during which a rotated-out refresh token may be reused; default 10. */
   refreshTokenReuseInterval?: number
+  /**
+   * Refresh-token algorithm, GoTrue `SECURITY_REFRESH_TOKEN_ALGORITHM_VERSION`; default 0 (legacy).
+   * - `0`/`1`: legacy 12-character tokens, one per rotation; a reused token outside the reuse rules answers
+   *   `refresh_token_already_used` and revokes the session's tokens, but the session itself survives.
+   * - `2`: signed tokens carrying the session id and a counter. The previous token stays usable (it answers
+   *   the current one), so does any token within the reuse interval of the last refresh; any other reuse
+   *   answers `refresh_token_already_used` and, with rotation on, deletes the session, so later refreshes
+   *   answer `refresh_token_not_found` and its access tokens `session_not_found`.
+   *
+   * @example
+   * const server = await startAuthServer({ refreshTokenAlgorithmVersion: 2 })
+   */
+  refreshTokenAlgorithmVersion?: 0 | 1 | 2
   /** Minimum password length (values below 6 are raised to 6); default 6. */
   passwordMinLength?: number
   /** Character sets a password must each hit (GoTrue `PASSWORD_REQUIRED_CHARACTERS`); default none. */
@@ -48,6 +61,15 @@ export interface AuthServerOptions {
   mfaTotp?: boolean
   /** Maximum factors per user; default 10. */
   mfaMaxEnrolledFactors?: number
+  /**
+   * The SMS provider, GoTrue `SMS_PROVIDER`, reported by `/settings`; default `'twilio'`. Nothing is sent
+   * either way (SMS land in the outbox), but `''` means none is configured: then sending an SMS fails the
+   * way GoTrue fails without one, `500` "Unable to get SMS provider" (measured on `POST /otp` for a phone).
+   *
+   * @example
+   * const server = await startAuthServer({ smsProvider: '' })
+   */
+  smsProvider?: string
   /** Digits of email/SMS one-time codes; default 6. */
   otpLength?: number
   /** Seconds an email OTP/link stays valid; default 86400. */
@@ -86,6 +108,8 @@ export interface Config {
   secureEmailChange: boolean
   refreshTokenRotation: boolean
   refreshTokenReuseInterval: number
+  refreshTokenAlgorithmVersion: 0 | 1 | 2
+  smsProvider: string
   passwordMinLength: number
   passwordRequiredCharacters: string[]
   passwordRequireReauthentication: boolean
@@ -128,6 +152,8 @@ export function resolveOptions(o: AuthServerOptions = {}): Config {
     secureEmailChange: o.secureEmailChange ?? true,
     refreshTokenRotation: o.refreshTokenRotation ?? true,
     refreshTokenReuseInterval: o.refreshTokenReuseInterval ?? 10,
+    refreshTokenAlgorithmVersion: o.refreshTokenAlgorithmVersion ?? 0,
+    smsProvider: o.smsProvider ?? 'twilio',
     passwordMinLength: Math.max(6, o.passwordMinLength ?? 6),
     passwordRequiredCharacters: o.passwordRequiredCharacters ?? [],
     passwordRequireReauthentication: o.passwordRequireReauthentication ?? false,

@@ -1,12 +1,13 @@
 /**
- * Sessions and the token response (contract §2.1, §3.2): access-token claims, AMR bookkeeping and
- * refresh-token issuance.
+ * Sessions and the token response (contract §2.1, §3.2): access-token claims and AMR bookkeeping. Refresh
+ * tokens come from `refresh/`, by the configured algorithm.
  * @module
  */
-import { generateRefreshToken, uuid } from './crypto/hash.js'
+import { uuid } from './crypto/hash.js'
+import { firstRefreshToken } from './refresh/issue.js'
 import type { Ctx } from './server/context.js'
-import type { Json, RefreshTokenRow, SessionRow, UserRow } from './store/records.js'
-import { userJson } from './store/serialize.js'
+import type { Json, SessionRow, UserRow } from './store/records.js'
+import { userJson, type UserJsonOptions } from './store/serialize.js'
 
 const MFA_METHODS = new Set(['totp', 'mfa/phone', 'mfa/webauthn'])
 
@@ -27,7 +28,7 @@ export function addAmr(session: SessionRow, method: string, nowMs: number): void
 }
 
 /** A new session row, its first refresh token, and the user's (and identities') last sign-in time. */
-export function createSession(ctx: Ctx, user: UserRow, method: string): { session: SessionRow; refresh: RefreshTokenRow } {
+export function createSession(ctx: Ctx, user: UserRow, method: string): { session: SessionRow; refreshToken: string } {
   const t = ctx.now()
   const session: SessionRow = {
     id: uuid(),
@@ -40,14 +41,20 @@ export function createSession(ctx: Ctx, user: UserRow, method: string): { sessio
   }
   addAmr(session, method, t)
   ctx.store.sessions.set(session.id, session)
-  const refresh = ctx.store.newRefreshToken(session, generateRefreshToken(), null)
+  const refreshToken = firstRefreshToken(ctx, session)
   user.lastSignInAt = t
   for (const identity of ctx.store.identitiesOf(user.id)) identity.lastSignInAt = t
-  return { session, refresh }
+  return { session, refreshToken }
 }
 
-/** The `/token`-shaped body for `session`: a freshly signed access token plus `refresh`'s token. */
-export async function tokenResponse(ctx: Ctx, session: SessionRow, refresh: RefreshTokenRow, user: UserRow): Promise<Json> {
+/** The `/token`-shaped body for `session`: a freshly signed access token plus `refreshToken`. */
+export async function tokenResponse(
+  ctx: Ctx,
+  session: SessionRow,
+  refreshToken: string,
+  user: UserRow,
+  userOptions: UserJsonOptions = {},
+): Promise<Json> {
   const iat = Math.floor(ctx.now() / 1000)
   const exp = iat + ctx.cfg.jwtExpiry
   const amr = [...session.amr].reverse().map((a) => ({ method: a.method, timestamp: a.timestamp }))
@@ -73,26 +80,13 @@ export async function tokenResponse(ctx: Ctx, session: SessionRow, refresh: Refr
     token_type: 'bearer',
     expires_in: exp - iat,
     expires_at: exp,
-    refresh_token: refresh.token,
-    user: userJson(ctx.store, user),
+    refresh_token: refreshToken,
+    user: userJson(ctx.store, user, userOptions),
   }
 }
 
 /** A brand-new session for `user`, authenticated by `method`. */
-export async function issueSession(ctx: Ctx, user: UserRow, method: string): Promise<Json> {
-  const { session, refresh } = createSession(ctx, user, method)
-  return tokenResponse(ctx, session, refresh, user)
-}
-
-/** GoTrue `GrantRefreshTokenSwap`: revoke `parent` and mint its child in the same session. */
-export function swapRefreshToken(ctx: Ctx, parent: RefreshTokenRow): RefreshTokenRow {
-  const t = ctx.now()
-  parent.revoked = true
-  parent.updatedAt = t
-  const session = ctx.store.sessions.get(parent.sessionId)
-  if (session) {
-    session.refreshedAt = t
-    session.updatedAt = t
-  }
-  return ctx.store.newRefreshToken({ id: parent.sessionId, userId: parent.userId }, generateRefreshToken(), parent.token)
+export async function issueSession(ctx: Ctx, user: UserRow, method: string, userOptions: UserJsonOptions = {}): Promise<Json> {
+  const { session, refreshToken } = createSession(ctx, user, method)
+  return tokenResponse(ctx, session, refreshToken, user, userOptions)
 }

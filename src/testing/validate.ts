@@ -5,7 +5,7 @@
  */
 import type { Config } from './options.js'
 import { str, type Ctx } from './server/context.js'
-import { badRequest, unexpectedFailure, WeakPasswordError } from './server/respond.js'
+import { badRequest, unhandled, WeakPasswordError } from './server/respond.js'
 import type { Json } from './store/records.js'
 
 // Roughly `checkmail.ValidateFormat`: a local part, an @, a dotted-or-not domain, no spaces.
@@ -94,7 +94,8 @@ export function parsePkce(challenge: string, method: string): PkceParams | null 
   }
   const m = method.toLowerCase()
   if (m !== 's256' && m !== 'plain') {
-    throw unexpectedFailure()
+    // GoTrue's flow-state constructor fails with a plain Go error here.
+    throw unhandled()
   }
   return { challenge, method: m }
 }

@@ -3,7 +3,8 @@
  * through what a user client then sees.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAdminClient } from '../../src/admin/index.js'
+import { createAdminClient, type UserPage } from '../../src/admin/index.js'
+import type { User } from '../../src/index.js'
 import { totpCode } from '../../src/testing/index.js'
 import { record, rejection, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
@@ -76,26 +77,43 @@ describe('users', () => {
     expect((await target.client().signInWithPassword({ email, password: `${PASSWORD}-admin` })).user.id).toBe(user.id)
   })
 
+  // On a shared database other tests create and delete users meanwhile, so this asserts on the users it
+  // created and on what each page says about itself, never on totals across requests.
   it('listUsers pages with total, nextPage and lastPage', async () => {
+    const created: string[] = []
     for (const tag of ['list-a', 'list-b', 'list-c']) {
-      await target.admin.createUser({ email: uniqueEmail(tag), password: PASSWORD, email_confirm: true })
+      created.push((await target.admin.createUser({ email: uniqueEmail(tag), password: PASSWORD, email_confirm: true })).user.id)
     }
-    const first = await target.admin.listUsers({ page: 1, perPage: 1 })
-    expect(first.users).toHaveLength(1)
-    expect(first.aud).toEqual(expect.any(String))
-    expect(first.total).toBeGreaterThanOrEqual(3)
-    expect(first.nextPage).toBe(2)
-    expect(first.lastPage).toBe(first.total)
+    const expectConsistent = (page: UserPage, number: number, perPage: number) => {
+      expect(page.aud).toEqual(expect.any(String))
+      expect(page.users.length).toBeLessThanOrEqual(perPage)
+      expect(page.lastPage).toBe(Math.ceil(page.total / perPage))
+      expect(page.nextPage).toBe(number < page.lastPage ? number + 1 : null)
+      expect(new Set(page.users.map((u) => u.id)).size).toBe(page.users.length)
+    }
+    const createdAt = (u: User) => Date.parse(u.created_at)
 
+    // Newest first, so the users just created are on the first page of 50.
+    const all = await target.admin.listUsers()
+    expectConsistent(all, 1, 50)
+    expect(all.total).toBeGreaterThanOrEqual(3)
+    const ids = all.users.map((u) => u.id)
+    for (const id of created) expect(ids).toContain(id)
+    for (let i = 1; i < all.users.length; i++) expect(createdAt(all.users[i]!)).toBeLessThanOrEqual(createdAt(all.users[i - 1]!))
+
+    const first = await target.admin.listUsers({ page: 1, perPage: 1 })
+    expectConsistent(first, 1, 1)
+    expect(first.users).toHaveLength(1)
+    expect(first.nextPage).toBe(2)
     const second = await target.admin.listUsers({ page: 2, perPage: 1 })
+    expectConsistent(second, 2, 1)
     expect(second.users).toHaveLength(1)
-    expect(second.users[0]?.id).not.toBe(first.users[0]?.id)
+    expect(createdAt(second.users[0]!)).toBeLessThanOrEqual(createdAt(first.users[0]!))
+    // Unless a user was added or removed in between, page 2 is a different user.
+    if (second.total === first.total) expect(second.users[0]?.id).not.toBe(first.users[0]?.id)
 
     const last = await target.admin.listUsers({ page: first.lastPage, perPage: 1 })
-    expect(last.nextPage).toBeNull()
-
-    const all = await target.admin.listUsers()
-    expect(all.users.length).toBeGreaterThanOrEqual(Math.min(first.total, 50))
+    expectConsistent(last, first.lastPage, 1)
   })
 
   it('deleteUser resolves { user: null }; the user is gone and their session dies', async () => {

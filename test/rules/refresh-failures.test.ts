@@ -2,17 +2,14 @@
  * Behaviour rules 2 and 3: expiry judged from the local clock at the moment of use, transient refresh
  * failures keep the session and back off, terminal ones sign out once with a reason.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { waitFor } from 'xstate'
 import { memoryStorage, type AuthChangeEvent, type AuthClient } from '../../src/index.js'
 import { ManualClock } from '../support/manual-clock.js'
+import { REFRESH_ALGORITHMS, targetRefreshAlgorithm, type RefreshAlgorithm } from '../support/server-helpers.js'
 import { openTarget, PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
 
 let target: Target
-beforeAll(async () => {
-  target = await openTarget()
-})
-afterAll(() => target.close())
 
 async function signedIn(clock: ManualClock): Promise<{ auth: AuthClient; events: AuthChangeEvent[]; email: string }> {
   const email = uniqueEmail('refresh')
@@ -27,98 +24,116 @@ async function signedIn(clock: ManualClock): Promise<{ auth: AuthClient; events:
 const refreshes = () => target.local!.requests.count({ path: '/token', grantType: 'refresh_token' })
 const settledOn = (auth: AuthClient, predicate: () => boolean) => waitFor(auth.actor, () => predicate(), { timeout: 5000 })
 
-describe('the refresh schedule runs on the injected clock', () => {
-  it('refreshes 90 s before expiry, not earlier, without any real waiting', async () => {
-    const clock = new ManualClock()
-    const { auth, events } = await signedIn(clock)
-    const first = auth.snapshot.session!.refresh_token
-    clock.advanceBy(3600_000 - 120_000) // two minutes left: outside the margin
-    expect(auth.snapshot.status).toBe('authenticated')
-    expect(auth.snapshot.session!.refresh_token).toBe(first)
-    clock.advanceBy(60_000) // one minute left: inside
-    await settledOn(auth, () => auth.snapshot.status === 'authenticated' && auth.snapshot.session!.refresh_token !== first)
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    expect(events).toContain('TOKEN_REFRESHED')
+// Every rule must hold under both of GoTrue's refresh-token algorithms. A real server runs one of them, so
+// there the other variant is skipped.
+describe.each(REFRESH_ALGORITHMS)('with $algorithm refresh tokens', ({ algorithm, options }) => {
+  let serverAlgorithm: RefreshAlgorithm = algorithm
+  beforeAll(async () => {
+    target = await openTarget(options)
+    if (realGotrue) serverAlgorithm = await targetRefreshAlgorithm(target)
+  })
+  afterAll(() => target.close())
+  beforeEach((ctx) => {
+    ctx.skip(serverAlgorithm !== algorithm, `the server runs the ${serverAlgorithm} algorithm`)
   })
 
-  it('judges expiry when the session is used: a device that slept past expiry refreshes before answering', async () => {
-    const clock = new ManualClock()
-    const { auth } = await signedIn(clock)
-    const before = auth.snapshot.session!
-    // Time jumps without timers firing in between (a suspended tab): the read itself must notice.
-    clock.advanceBy(2 * 3600_000)
-    const { session } = await auth.getSession()
-    expect(session?.refresh_token).not.toBe(before.refresh_token)
-    expect(session!.expires_at * 1000).toBeGreaterThan(clock.now())
-  })
-})
-
-describe.skipIf(realGotrue)('transient refresh failures', () => {
-  it('keep the session, mark it stale, back off, and recover', async () => {
-    const clock = new ManualClock()
-    const { auth, events } = await signedIn(clock)
-    const original = auth.snapshot.session!
-    const removeFault = target.local!.faults.add({ path: '/token', grantType: 'refresh_token', times: 3, action: { status: 503, body: { code: 503, msg: 'unavailable' } } })
-    const before = refreshes()
-    clock.advanceBy(3600_000 - 60_000)
-    await settledOn(auth, () => auth.snapshot.stale && auth.snapshot.status === 'authenticated')
-    expect(auth.snapshot.session).toBe(original)
-    expect(auth.snapshot.error?.name).toBe('AuthRetryableFetchError')
-    const firstRetryAt = auth.snapshot.retryAt!
-    expect(firstRetryAt).toBeGreaterThan(clock.now())
-    // Each retry waits longer (exponential, jittered, capped): attempt 2 and 3 also fail.
-    clock.advanceBy(firstRetryAt - clock.now())
-    await settledOn(auth, () => refreshes() - before === 2 && auth.snapshot.status === 'authenticated')
-    const secondWait = auth.snapshot.retryAt! - clock.now()
-    clock.advanceBy(secondWait)
-    await settledOn(auth, () => refreshes() - before === 3 && auth.snapshot.status === 'authenticated')
-    const thirdWait = auth.snapshot.retryAt! - clock.now()
-    expect(thirdWait).toBeGreaterThan(secondWait / 2)
-    expect(thirdWait).toBeLessThanOrEqual(60_000)
-    // The token is still served while unexpired.
-    expect((await auth.getSession()).session?.access_token).toBe(original.access_token)
-    clock.advanceBy(thirdWait)
-    await settledOn(auth, () => !auth.snapshot.stale && auth.snapshot.session!.refresh_token !== original.refresh_token)
-    expect(auth.snapshot.error).toBeNull()
-    expect(events.filter((e) => e === 'SIGNED_OUT')).toHaveLength(0)
-    removeFault()
+  it('runs against a server issuing tokens of this algorithm', async () => {
+    expect(await targetRefreshAlgorithm(target)).toBe(algorithm)
   })
 
-  it('a dropped connection after the server rotated is recovered by the reuse rules, not a logout', async () => {
-    const clock = new ManualClock()
-    const { auth } = await signedIn(clock)
-    const original = auth.snapshot.session!
-    target.local!.faults.add({ path: '/token', grantType: 'refresh_token', times: 1, action: { dropAfterCommit: true } })
-    clock.advanceBy(3600_000 - 60_000)
-    await settledOn(auth, () => auth.snapshot.stale)
-    clock.advanceBy(auth.snapshot.retryAt! - clock.now())
-    await settledOn(auth, () => !auth.snapshot.stale && auth.snapshot.status === 'authenticated')
-    expect(auth.snapshot.session!.refresh_token).not.toBe(original.refresh_token)
+  describe('the refresh schedule runs on the injected clock', () => {
+    it('refreshes 90 s before expiry, not earlier, without any real waiting', async () => {
+      const clock = new ManualClock()
+      const { auth, events } = await signedIn(clock)
+      const first = auth.snapshot.session!.refresh_token
+      clock.advanceBy(3600_000 - 120_000) // two minutes left: outside the margin
+      expect(auth.snapshot.status).toBe('authenticated')
+      expect(auth.snapshot.session!.refresh_token).toBe(first)
+      clock.advanceBy(60_000) // one minute left: inside
+      await settledOn(auth, () => auth.snapshot.status === 'authenticated' && auth.snapshot.session!.refresh_token !== first)
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(events).toContain('TOKEN_REFRESHED')
+    })
+
+    it('judges expiry when the session is used: a device that slept past expiry refreshes before answering', async () => {
+      const clock = new ManualClock()
+      const { auth } = await signedIn(clock)
+      const before = auth.snapshot.session!
+      // Time jumps without timers firing in between (a suspended tab): the read itself must notice.
+      clock.advanceBy(2 * 3600_000)
+      const { session } = await auth.getSession()
+      expect(session?.refresh_token).not.toBe(before.refresh_token)
+      expect(session!.expires_at * 1000).toBeGreaterThan(clock.now())
+    })
   })
 
-  it('a server answering garbage is transient too', async () => {
-    const clock = new ManualClock()
-    const { auth } = await signedIn(clock)
-    target.local!.faults.add({ path: '/token', grantType: 'refresh_token', times: 1, action: { garbage: '<html>oops' } })
-    clock.advanceBy(3600_000 - 60_000)
-    await settledOn(auth, () => auth.snapshot.stale)
-    expect(auth.snapshot.status).toBe('authenticated')
-  })
-})
+  describe.skipIf(realGotrue)('transient refresh failures', () => {
+    it('keep the session, mark it stale, back off, and recover', async () => {
+      const clock = new ManualClock()
+      const { auth, events } = await signedIn(clock)
+      const original = auth.snapshot.session!
+      const removeFault = target.local!.faults.add({ path: '/token', grantType: 'refresh_token', times: 3, action: { status: 503, body: { code: 503, msg: 'unavailable' } } })
+      const before = refreshes()
+      clock.advanceBy(3600_000 - 60_000)
+      await settledOn(auth, () => auth.snapshot.stale && auth.snapshot.status === 'authenticated')
+      expect(auth.snapshot.session).toBe(original)
+      expect(auth.snapshot.error?.name).toBe('AuthRetryableFetchError')
+      const firstRetryAt = auth.snapshot.retryAt!
+      expect(firstRetryAt).toBeGreaterThan(clock.now())
+      // Each retry waits longer (exponential, jittered, capped): attempt 2 and 3 also fail.
+      clock.advanceBy(firstRetryAt - clock.now())
+      await settledOn(auth, () => refreshes() - before === 2 && auth.snapshot.status === 'authenticated')
+      const secondWait = auth.snapshot.retryAt! - clock.now()
+      clock.advanceBy(secondWait)
+      await settledOn(auth, () => refreshes() - before === 3 && auth.snapshot.status === 'authenticated')
+      const thirdWait = auth.snapshot.retryAt! - clock.now()
+      expect(thirdWait).toBeGreaterThan(secondWait / 2)
+      expect(thirdWait).toBeLessThanOrEqual(60_000)
+      // The token is still served while unexpired.
+      expect((await auth.getSession()).session?.access_token).toBe(original.access_token)
+      clock.advanceBy(thirdWait)
+      await settledOn(auth, () => !auth.snapshot.stale && auth.snapshot.session!.refresh_token !== original.refresh_token)
+      expect(auth.snapshot.error).toBeNull()
+      expect(events.filter((e) => e === 'SIGNED_OUT')).toHaveLength(0)
+      removeFault()
+    })
 
-describe('terminal refresh failures', () => {
-  it('sign out once, with reason revoked, when the session was ended server-side', async () => {
-    const clock = new ManualClock()
-    const { auth, events } = await signedIn(clock)
-    await target.admin.signOut(auth.snapshot.session!.access_token, 'global')
-    clock.advanceBy(3600_000 - 60_000)
-    await settledOn(auth, () => auth.snapshot.status === 'signedOut')
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    const state = auth.snapshot
-    expect(state.status === 'signedOut' && state.reason).toBe('revoked')
-    expect(state.error?.code).toBe('refresh_token_not_found')
-    clock.advanceBy(3600_000)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-    expect(events.filter((e) => e === 'SIGNED_OUT')).toHaveLength(1)
+    it('a dropped connection after the server rotated is recovered by the reuse rules, not a logout', async () => {
+      const clock = new ManualClock()
+      const { auth } = await signedIn(clock)
+      const original = auth.snapshot.session!
+      target.local!.faults.add({ path: '/token', grantType: 'refresh_token', times: 1, action: { dropAfterCommit: true } })
+      clock.advanceBy(3600_000 - 60_000)
+      await settledOn(auth, () => auth.snapshot.stale)
+      clock.advanceBy(auth.snapshot.retryAt! - clock.now())
+      await settledOn(auth, () => !auth.snapshot.stale && auth.snapshot.status === 'authenticated')
+      expect(auth.snapshot.session!.refresh_token).not.toBe(original.refresh_token)
+    })
+
+    it('a server answering garbage is transient too', async () => {
+      const clock = new ManualClock()
+      const { auth } = await signedIn(clock)
+      target.local!.faults.add({ path: '/token', grantType: 'refresh_token', times: 1, action: { garbage: '<html>oops' } })
+      clock.advanceBy(3600_000 - 60_000)
+      await settledOn(auth, () => auth.snapshot.stale)
+      expect(auth.snapshot.status).toBe('authenticated')
+    })
+  })
+
+  describe('terminal refresh failures', () => {
+    it('sign out once, with reason revoked, when the session was ended server-side', async () => {
+      const clock = new ManualClock()
+      const { auth, events } = await signedIn(clock)
+      await target.admin.signOut(auth.snapshot.session!.access_token, 'global')
+      clock.advanceBy(3600_000 - 60_000)
+      await settledOn(auth, () => auth.snapshot.status === 'signedOut')
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      const state = auth.snapshot
+      expect(state.status === 'signedOut' && state.reason).toBe('revoked')
+      expect(state.error?.code).toBe('refresh_token_not_found')
+      clock.advanceBy(3600_000)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(events.filter((e) => e === 'SIGNED_OUT')).toHaveLength(1)
+    })
   })
 })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthServer } from '../../src/testing/index.js'
-import { call, start } from './helpers.js'
+import { call, start } from '../support/server-helpers.js'
 
 let server: AuthServer
 beforeAll(async () => {
@@ -70,6 +70,19 @@ describe('errors', () => {
     })
     const invalid = await call(server, 'POST', '/signup', { raw: '{nope' })
     expect(invalid.body.error_code).toBe('bad_json')
+  })
+
+  it('answers an unhandled error with a bare 500: no error_id, no x-sb-error-code', async () => {
+    // An unsupported PKCE method on an email endpoint fails in GoTrue with a plain Go error.
+    const body = { email: 'nobody@example.com', code_challenge: 'c'.repeat(43), code_challenge_method: 'md5' }
+    const initial = await call(server, 'POST', '/recover', { body })
+    expect(initial.status).toBe(500)
+    expect(initial.body).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, please check server logs for more information' })
+    expect(initial.headers.get('x-sb-error-code')).toBeNull()
+    const v2 = await call(server, 'POST', '/recover', { body, headers: { 'X-Supabase-Api-Version': '2024-01-01' } })
+    expect(v2.body).toEqual({ code: 'unexpected_failure', message: 'Unexpected failure, please check server logs for more information' })
+    expect(v2.headers.get('x-sb-error-code')).toBeNull()
+    expect(v2.headers.get('x-supabase-api-version')).toBe('2024-01-01')
   })
 
   it('caps bodies at 1 MiB', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startAuthServer, type AuthServer } from '../../src/testing/index.js'
-import { call, signUp, uniqueEmail } from './helpers.js'
+import { call, signUp, uniqueEmail } from '../support/server-helpers.js'
 
 let server: AuthServer
 beforeAll(async () => {

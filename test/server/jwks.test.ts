@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { startAuthServer } from '../../src/testing/index.js'
-import { call, signUp } from './helpers.js'
+import { call, signUp } from '../support/server-helpers.js'
 
 describe.each(['ES256', 'RS256'] as const)('asymmetric signing (%s)', (alg) => {
   it('publishes the public key and signs access tokens with it', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthServer } from '../../src/testing/index.js'
-import { call, claims, fakeClock, signUp, start, uniqueEmail } from './helpers.js'
+import { call, claims, fakeClock, signUp, start, uniqueEmail } from '../support/server-helpers.js'
 
 const clock = fakeClock()
 let server: AuthServer
@@ -53,6 +53,25 @@ describe('POST /otp', () => {
     const res = await call(server, 'POST', '/verify', { body: { type: 'sms', phone, token: sms.otp } })
     expect(res.status).toBe(403)
     expect(res.body.error_code).toBe('otp_expired')
+  })
+
+  it('answers 500 "Unable to get SMS provider" for a phone when no SMS provider is configured', async () => {
+    const srv = await start({ smsProvider: '' })
+    try {
+      const settings = await call(srv, 'GET', '/settings')
+      expect(settings.body.sms_provider).toBe('')
+      const before = srv.outbox.length
+      const res = await call(srv, 'POST', '/otp', { body: { phone: '+15557651111' } })
+      expect(res.status).toBe(500)
+      expect(res.body).toMatchObject({ code: 500, error_code: 'unexpected_failure', msg: 'Unable to get SMS provider' })
+      // GoTrue raised this one itself, so unlike an unhandled error it names its code.
+      expect(res.headers.get('x-sb-error-code')).toBe('unexpected_failure')
+      expect(srv.outbox.length).toBe(before)
+      // Email is unaffected.
+      expect((await call(srv, 'POST', '/otp', { body: { email: uniqueEmail() } })).status).toBe(200)
+    } finally {
+      await srv.close()
+    }
   })
 
   it('validates parameters', async () => {
@@ -119,6 +138,19 @@ describe('POST /verify validation', () => {
     const unknown = await call(server, 'POST', '/verify', { body: { type: 'signup', token_hash: 'nope' } })
     expect(unknown.body).toMatchObject({ code: 403, error_code: 'otp_expired', msg: 'Email link is invalid or has expired' })
   })
+
+  it('answers an unknown type on the token path like a wrong code: 403 otp_expired', async () => {
+    const s = await signUp(server)
+    await call(server, 'POST', '/otp', { body: { email: s.user.email } })
+    const mail = server.outbox.latest(s.user.email, 'magiclink')!
+    const res = await call(server, 'POST', '/verify', { body: { type: 'login', email: s.user.email, token: mail.otp } })
+    expect(res.status).toBe(403)
+    expect(res.body).toMatchObject({ error_code: 'otp_expired', msg: 'Token has expired or is invalid' })
+    const phone = await call(server, 'POST', '/verify', { body: { type: 'login', phone: '+15550001111', token: '123456' } })
+    expect(phone.body).toMatchObject({ code: 403, error_code: 'otp_expired' })
+    // The code was not spent on the bad request.
+    expect((await call(server, 'POST', '/verify', { body: { type: 'magiclink', email: s.user.email, token: mail.otp } })).status).toBe(200)
+  })
 })
 
 describe('GET /verify', () => {
@@ -135,6 +167,20 @@ describe('GET /verify', () => {
     expect(frag.get('type')).toBe('magiclink')
     expect(frag.has('sb')).toBe(true)
     expect(claims(frag.get('access_token')!).sub).toBe(s.user.id)
+  })
+
+  it('puts redirect_to into mailed links raw, escaping it only when it has &, = or #', async () => {
+    const s = await signUp(server)
+    await call(server, 'POST', '/recover', { body: { email: s.user.email, redirect_to: 'http://localhost:3000/reset' } })
+    const raw = server.outbox.latest(s.user.email, 'recovery')!
+    expect(raw.link).toBe(`${server.url}/verify?token=${raw.tokenHash}&type=recovery&redirect_to=http://localhost:3000/reset`)
+    clock.advance(61_000)
+    await call(server, 'POST', '/recover', { body: { email: s.user.email, redirect_to: 'http://localhost:3000/reset?step=2' } })
+    const escaped = server.outbox.latest(s.user.email, 'recovery')!
+    expect(escaped.link!.endsWith('&redirect_to=http%3A%2F%2Flocalhost%3A3000%2Freset%3Fstep%3D2')).toBe(true)
+    // Either way the link leads back to the target.
+    const res = await fetch(escaped.link!, { redirect: 'manual' })
+    expect(res.headers.get('location')).toMatch(/^http:\/\/localhost:3000\/reset\?step=2#access_token=/)
   })
 
   it('follows the emailed link as-is', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthServer } from '../../src/testing/index.js'
-import { call, claims, fakeClock, signUp, start } from './helpers.js'
+import { call, claims, fakeClock, signUp, start } from '../support/server-helpers.js'
 
 const clock = fakeClock()
 let server: AuthServer

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthServer } from '../../src/testing/index.js'
-import { call, claims, signUp, start, uniqueEmail } from './helpers.js'
+import { call, claims, signUp, start, uniqueEmail } from '../support/server-helpers.js'
 
 let auto: AuthServer
 let confirm: AuthServer
@@ -29,6 +29,24 @@ describe('POST /signup with autoconfirm', () => {
     expect(c.amr[0].method).toBe('password')
     expect(c.exp).toBe(s.expires_at)
     expect(c.iss).toBe(auto.url)
+  })
+
+  it('answers without confirmed_at (a generated column), which a later read has', async () => {
+    const s = await signUp(auto)
+    expect(s.user.email_confirmed_at).toBeDefined()
+    expect(s.user).not.toHaveProperty('confirmed_at')
+    const read = await call(auto, 'GET', '/user', { token: s.access_token })
+    expect(read.body.confirmed_at).toBe(s.user.email_confirmed_at)
+  })
+
+  it('merges the identity claims into user_metadata and copies data into identity_data', async () => {
+    const email = uniqueEmail()
+    const res = await call(auto, 'POST', '/signup', { body: { email, password: 'password123', data: { plan: 'pro', email: 'spoof@example.com' } } })
+    const { user } = res.body
+    // The claims win over a clashing data key.
+    const expected = { plan: 'pro', sub: user.id, email, email_verified: true, phone_verified: false }
+    expect(user.user_metadata).toEqual(expected)
+    expect(user.identities[0].identity_data).toEqual(expected)
   })
 
   it('refuses an already registered email with user_already_exists', async () => {
@@ -155,6 +173,8 @@ describe('POST /token?grant_type=password', () => {
     const ok = await call(auto, 'POST', '/token?grant_type=password', { body: { email, password: 'password123' } })
     expect(ok.status).toBe(200)
     expect(ok.body.user.last_sign_in_at).toBeDefined()
+    // The key is always there on this grant, null when the password meets the policy.
+    expect(ok.body).toHaveProperty('weak_password', null)
     const wrong = await call(auto, 'POST', '/token?grant_type=password', { body: { email, password: 'nope12345' } })
     expect(wrong.body).toMatchObject({ code: 400, error_code: 'invalid_credentials', msg: 'Invalid login credentials' })
     const unknown = await call(auto, 'POST', '/token?grant_type=password', { body: { email: uniqueEmail(), password: 'x1234567' } })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthServer } from '../../src/testing/index.js'
-import { call, claims, fakeClock, signIn, signUp, start, uniqueEmail } from './helpers.js'
+import { call, claims, fakeClock, signIn, signUp, start, uniqueEmail } from '../support/server-helpers.js'
 
 let server: AuthServer
 beforeAll(async () => {
@@ -73,8 +73,17 @@ describe('GET/PUT /user', () => {
     const email = uniqueEmail()
     const res = await call(server, 'PUT', '/user', { token: anon.body.access_token, body: { email, password: 'password123' } })
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ email, is_anonymous: false })
+    expect(res.body).toMatchObject({ email, is_anonymous: false, email_confirmed_at: expect.any(String) })
+    // Confirmed by this very update, and answered from memory: no generated confirmed_at yet.
+    expect(res.body).not.toHaveProperty('confirmed_at')
+    expect((await signIn(server, email)).user.confirmed_at).toBe(res.body.email_confirmed_at)
     expect((await signIn(server, email)).user.id).toBe(anon.body.user.id)
+  })
+
+  it('keeps confirmed_at in updates of a user confirmed before', async () => {
+    const s = await signUp(server)
+    const res = await call(server, 'PUT', '/user', { token: s.access_token, body: { data: { a: 1 } } })
+    expect(res.body.confirmed_at).toBe(s.user.email_confirmed_at)
   })
 })
 

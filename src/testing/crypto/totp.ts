@@ -3,6 +3,7 @@
  * @module
  */
 import { createHmac } from 'node:crypto'
+import { goEscapedPath, goPathEscape } from '../go-url.js'
 import { base32Decode } from './hash.js'
 
 const STEP_SECONDS = 30
@@ -36,4 +37,20 @@ export function verifyTotp(secretBase32: string, code: string, atMs: number): bo
     if (c >= 0 && hotp(secret, c) === code) return true
   }
   return false
+}
+
+/**
+ * The `otpauth://` URI GoTrue returns and encodes in the QR code. Its TOTP library escapes query values
+ * with Go's `PathEscape` (space → `%20`, which some authenticator apps need) rather than `QueryEscape`.
+ */
+export function otpauthUri(issuer: string, accountName: string, secretBase32: string): string {
+  const params: Array<[string, string]> = [
+    ['algorithm', 'SHA1'],
+    ['digits', String(DIGITS)],
+    ['issuer', issuer],
+    ['period', String(STEP_SECONDS)],
+    ['secret', secretBase32],
+  ]
+  const query = params.map(([k, v]) => `${k}=${goPathEscape(v)}`).join('&')
+  return `otpauth://totp/${goEscapedPath(`${issuer}:${accountName}`)}?${query}`
 }

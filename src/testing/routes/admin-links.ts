@@ -7,7 +7,8 @@ import { generateOtp, randomPassword, tokenHash } from '../crypto/hash.js'
 import { sendInvite } from '../mailer.js'
 import { requireAdmin } from '../server/auth.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, emailExists, goQueryEscape, json, notFound, type Reply } from '../server/respond.js'
+import { linkRedirectParam } from '../go-url.js'
+import { badRequest, emailExists, json, notFound, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { UserRow } from '../store/records.js'
 import { userJson } from '../store/serialize.js'
@@ -28,7 +29,7 @@ async function generateLink(ctx: Ctx): Promise<Reply> {
   let verificationType: string
 
   const asSignup = (password: string): UserRow => {
-    const u = user ?? createUser(ctx, { email, password, data })
+    const u = user ?? createUser(ctx, { email, password, data, via: 'admin' })
     if (user) user.userMetadata = { ...(user.userMetadata ?? {}), ...data }
     u.confirmationToken = hashed
     u.confirmationSentAt = now
@@ -59,7 +60,7 @@ async function generateLink(ctx: Ctx): Promise<Reply> {
     }
     case 'invite':
       if (user?.emailConfirmedAt !== undefined) throw emailExists()
-      user ??= createUser(ctx, { email, password: null, data })
+      user ??= createUser(ctx, { email, password: null, data, via: 'admin' })
       user.invitedAt = now
       user.confirmationToken = hashed
       user.confirmationSentAt = now
@@ -93,7 +94,7 @@ async function generateLink(ctx: Ctx): Promise<Reply> {
   }
   store.touch(user)
   const linkType = verificationType.startsWith('email_change') ? 'email_change' : verificationType
-  const actionLink = `${cfg.url}/verify?token=${hashed}&type=${linkType}&redirect_to=${goQueryEscape(redirectTo)}`
+  const actionLink = `${cfg.url}/verify?token=${hashed}&type=${linkType}&redirect_to=${linkRedirectParam(redirectTo)}`
   return json({
     ...userJson(store, user),
     action_link: actionLink,
@@ -112,7 +113,7 @@ async function invite(ctx: Ctx): Promise<Reply> {
   let user = store.userByEmail(email)
   if (user?.emailConfirmedAt !== undefined) throw emailExists()
   const created = !user
-  user ??= createUser(ctx, { email, password: null, data: obj(body, 'data') ?? {} })
+  user ??= createUser(ctx, { email, password: null, data: obj(body, 'data') ?? {}, via: 'admin' })
   withRollback(ctx, user, created, (u) => sendInvite(ctx, u, { redirectTo: redirectTarget(ctx, str(body, 'redirect_to')) }))
   store.touch(user)
   return json(userJson(store, user))

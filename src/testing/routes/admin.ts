@@ -8,7 +8,8 @@ import { confirmEmail, confirmPhone, mergeMetadata } from '../accounts.js'
 import { hashPassword, isUuid, NIL_UUID, randomPassword } from '../crypto/hash.js'
 import { requireAdmin } from '../server/auth.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, emailExists, encodeValues, json, notFound, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
+import { encodeValues } from '../go-url.js'
+import { badRequest, emailExists, json, notFound, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { Json, UserRow } from '../store/records.js'
 import { factorJson, userJson } from '../store/serialize.js'
@@ -127,7 +128,8 @@ async function createUserRoute(ctx: Ctx): Promise<Reply> {
     if (keepNull) user.userMetadata = { email_verified: true }
   }
   if (body.phone_confirm === true && phone) confirmPhone(ctx, user)
-  return json(userJson(store, user))
+  // The answer is the row as written, without the generated `confirmed_at`.
+  return json(userJson(store, user, { confirmedAt: false }))
 }
 
 async function getUserRoute(ctx: Ctx): Promise<Reply> {

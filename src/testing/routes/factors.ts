@@ -3,24 +3,18 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import { base32Encode, generateRefreshToken, isUuid, uuid } from '../crypto/hash.js'
+import { base32Encode, isUuid, uuid } from '../crypto/hash.js'
 import { qrSvg } from '../crypto/qr.js'
-import { verifyTotp } from '../crypto/totp.js'
+import { otpauthUri, verifyTotp } from '../crypto/totp.js'
 import { requireNonAnonymousUser } from '../server/auth.js'
 import { str, type Ctx } from '../server/context.js'
-import { badRequest, goQueryEscape, HttpError, json, notFound, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, HttpError, json, notFound, unexpectedFailure, unhandled, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { FactorRow, SessionRow, UserRow } from '../store/records.js'
-import { addAmr, aalOf, isAal2, swapRefreshToken, tokenResponse } from '../tokens.js'
+import { mfaRefreshToken } from '../refresh/issue.js'
+import { addAmr, aalOf, isAal2, tokenResponse } from '../tokens.js'
 
 const MAX_VERIFIED_FACTORS = 10
-
-/** Go `url.URL.EscapedPath` for the otpauth label. */
-function escapePath(s: string): string {
-  return encodeURIComponent(s)
-    .replace(/%(24|26|2B|2C|2F|3A|3B|3D|40)/g, (m) => decodeURIComponent(m))
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-}
 
 function purgeStaleFactors(ctx: Ctx, userId: string): void {
   const cutoff = ctx.now() - ctx.cfg.mfaFactorExpiry * 1000
@@ -56,7 +50,7 @@ async function enroll(ctx: Ctx): Promise<Reply> {
   if (!user.email) throw unexpectedFailure('Error generating QR Code')
   const issuer = str(body, 'issuer') || new URL(cfg.siteUrl).host
   const secret = base32Encode(randomBytes(20))
-  const uri = `otpauth://totp/${escapePath(`${issuer}:${user.email}`)}?algorithm=SHA1&digits=6&issuer=${goQueryEscape(issuer)}&period=30&secret=${secret}`
+  const uri = otpauthUri(issuer, user.email, secret)
   const qr = await qrSvg(uri)
   const t = ctx.now()
   const factor: FactorRow = {
@@ -126,15 +120,13 @@ async function verify(ctx: Ctx): Promise<Reply> {
   }
   if (!verifyTotp(factor.secret, code, ctx.now())) throw unprocessable('Invalid TOTP code entered', 'mfa_verification_failed')
   const { session, user } = auth
-  if (!session) throw unexpectedFailure()
+  if (!session) throw unhandled()
   ch.verifiedAt = ctx.now()
   factor.status = 'verified'
   factor.updatedAt = ctx.now()
   for (const f of store.factorsOf(user.id)) if (f.id !== factor.id && f.status === 'unverified') store.deleteFactor(f.id)
   upgradeSession(ctx, session, factor)
-  const oldest = store.oldestActiveRefreshToken(session.id)
-  const refresh = oldest ? swapRefreshToken(ctx, oldest) : store.newRefreshToken(session, generateRefreshToken(), null)
-  return json(await tokenResponse(ctx, session, refresh, user))
+  return json(await tokenResponse(ctx, session, mfaRefreshToken(ctx, session), user))
 }
 
 /** Sessions upgraded with `factor` fall back to aal1. */

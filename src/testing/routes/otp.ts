@@ -7,7 +7,7 @@ import { randomPassword } from '../crypto/hash.js'
 import { createFlowState } from '../flow.js'
 import { sendConfirmation, sendEmailChange, sendPhoneChange, sendRecoveryLike, sendSmsOtp } from '../mailer.js'
 import { obj, str, type Ctx } from '../server/context.js'
-import { badRequest, json, signupDisabled, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
+import { badRequest, json, signupDisabled, unhandled, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { Json } from '../store/records.js'
 import { pkceFromBody, redirectTarget, validateChannel, validateEmail, validatePhone, type PkceParams } from '../validate.js'
@@ -22,7 +22,7 @@ function magicLink(ctx: Ctx, body: Json, emailRaw: string, pkce: PkceParams | nu
   if (!user || user.emailConfirmedAt === undefined) {
     if (!user && cfg.disableSignup) throw signupDisabled()
     const created = !user
-    user ??= createUser(ctx, { email, password: randomPassword(), data: obj(body, 'data') ?? {} })
+    user ??= createUser(ctx, { email, password: randomPassword(), data: obj(body, 'data') ?? {}, via: 'signup' })
     if (!cfg.mailerAutoconfirm) {
       withRollback(ctx, user, created, (u) => sendConfirmation(ctx, u, { redirectTo, pkce: pkce !== null }))
       if (pkce) createFlowState(ctx, user, pkce, 'email/signup', 'email')
@@ -63,12 +63,14 @@ function otp(ctx: Ctx): Reply {
   if (!user || user.phoneConfirmedAt === undefined) {
     if (!user && ctx.cfg.disableSignup) throw signupDisabled()
     if (!user) {
-      user = createUser(ctx, { phone: normalized, password: randomPassword(), data: obj(body, 'data') ?? {} })
+      user = createUser(ctx, { phone: normalized, password: randomPassword(), data: obj(body, 'data') ?? {}, via: 'signup' })
       created = true
     }
     if (ctx.cfg.smsAutoconfirm) confirmPhone(ctx, user)
   }
-  withRollback(ctx, user, created, (u) => sendSmsOtp(ctx, u))
+  // With autoconfirm, GoTrue commits the confirmed user (an internal signup) before sending the code, so a
+  // failed send does not take it back.
+  withRollback(ctx, user, created && !ctx.cfg.smsAutoconfirm, (u) => sendSmsOtp(ctx, u))
   return json({})
 }
 
@@ -128,7 +130,7 @@ function resend(ctx: Ctx): Reply {
       sendPhoneChange(ctx, user, user.newPhone)
       break
     default:
-      throw unexpectedFailure()
+      throw unhandled()
   }
   return json({})
 }

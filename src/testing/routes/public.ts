@@ -31,7 +31,7 @@ export const publicRoutes: Route[] = [
         disable_signup: cfg.disableSignup,
         mailer_autoconfirm: cfg.mailerAutoconfirm,
         phone_autoconfirm: cfg.smsAutoconfirm,
-        sms_provider: cfg.phoneSignups ? 'twilio' : '',
+        sms_provider: cfg.phoneSignups ? cfg.smsProvider : '',
         saml_enabled: false,
         saml_private_key_next_configured: false,
         passkeys_enabled: false,

@@ -14,12 +14,15 @@ import { issueSession } from '../tokens.js'
 import { uuid } from '../crypto/hash.js'
 import { checkPasswordStrength, pkceFromBody, redirectTarget, validateChannel, validateEmail, validatePhone } from '../validate.js'
 
+/** Signup answers with the row it wrote, so without the generated `confirmed_at`. */
+const WRITTEN = { confirmedAt: false } as const
+
 async function anonymousSignup(ctx: Ctx, body: Json): Promise<Reply> {
   if (!ctx.cfg.anonymousSignIns) throw unprocessable('Anonymous sign-ins are disabled', 'anonymous_provider_disabled')
   if (ctx.cfg.disableSignup) throw signupDisabled()
   const user = ctx.store.newUser({ aud: ctx.cfg.aud, role: ctx.cfg.role, isAnonymous: true })
   user.userMetadata = obj(body, 'data') ?? {}
-  return json(await issueSession(ctx, user, 'anonymous'))
+  return json(await issueSession(ctx, user, 'anonymous', WRITTEN))
 }
 
 /** The anti-enumeration answer for an already confirmed address while confirmations are on. */
@@ -70,16 +73,16 @@ async function signup(ctx: Ctx): Promise<Reply> {
     return json(fakeUser(ctx, user, provider, data))
   }
   const existing = user
-  user ??= createUser(ctx, email ? { email: address, password, data } : { phone: address, password, data })
+  user ??= createUser(ctx, email ? { email: address, password, data, via: 'signup' } : { phone: address, password, data, via: 'signup' })
 
   if (autoconfirm) {
     if (email) confirmEmail(ctx, user)
     else confirmPhone(ctx, user)
-    return json(await issueSession(ctx, user, 'password'))
+    return json(await issueSession(ctx, user, 'password', WRITTEN))
   }
   withRollback(ctx, user, !existing, (u) => (email ? sendConfirmation(ctx, u, { redirectTo, pkce: pkce !== null }) : sendSmsOtp(ctx, u)))
   if (email && pkce) createFlowState(ctx, user, pkce, 'email/signup', 'email')
-  const out = userJson(store, user)
+  const out = userJson(store, user, WRITTEN)
   if (existing?.invitedAt !== undefined) return json({ ...out, user_metadata: {}, identities: [] })
   return json(out)
 }

@@ -1,5 +1,5 @@
 /**
- * `POST /token`: password and PKCE grants, dispatch by the query-string `grant_type` (contract §4.3, §6.4).
+ * `POST /token`: password and PKCE grants, and dispatch by the query-string `grant_type` (contract §4.3, §6.4).
  * @module
  */
 import { isBanned } from '../accounts.js'
@@ -10,6 +10,7 @@ import { badRequest, json, notFound, unprocessable, type Reply } from '../server
 import type { Route } from '../server/router.js'
 import { issueSession } from '../tokens.js'
 import { normalizePhone, passwordWeakness } from '../validate.js'
+import { idTokenGrant, web3Grant } from './external-grants.js'
 import { refreshGrant } from './refresh.js'
 
 const invalidCredentials = () => badRequest('Invalid login credentials', 'invalid_credentials')
@@ -29,8 +30,8 @@ async function passwordGrant(ctx: Ctx): Promise<Reply> {
   if (email && user.emailConfirmedAt === undefined) throw badRequest('Email not confirmed', 'email_not_confirmed')
   if (!email && user.phoneConfirmedAt === undefined) throw badRequest('Phone not confirmed', 'phone_not_confirmed')
   const session = await issueSession(ctx, user, 'password')
-  const weak = passwordWeakness(ctx.cfg, password)
-  return json(weak ? { ...session, weak_password: weak } : session)
+  // Unlike every other grant, the password grant always sends the key: `null` when the password is fine.
+  return json({ ...session, weak_password: passwordWeakness(ctx.cfg, password) })
 }
 
 async function pkceGrant(ctx: Ctx): Promise<Reply> {
@@ -50,6 +51,10 @@ async function token(ctx: Ctx): Promise<Reply> {
       return refreshGrant(ctx)
     case 'pkce':
       return pkceGrant(ctx)
+    case 'id_token':
+      return idTokenGrant(ctx)
+    case 'web3':
+      return web3Grant()
     default:
       throw badRequest('unsupported_grant_type', 'invalid_credentials')
   }

@@ -11,7 +11,7 @@ import { obj, str, type Ctx } from '../server/context.js'
 import { badRequest, emailExists, HttpError, json, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import type { Json, UserRow } from '../store/records.js'
-import { userJson } from '../store/serialize.js'
+import { confirmedAtOf, userJson } from '../store/serialize.js'
 import { isAal2 } from '../tokens.js'
 import { checkPasswordStrength, pkceFromBody, redirectTarget, validateChannel, validateEmail, validatePhone } from '../validate.js'
 
@@ -74,6 +74,9 @@ async function putUser(ctx: Ctx): Promise<Reply> {
   const { user, session } = auth
   const { cfg, store } = ctx
   const body = ctx.body()
+  // The answer is the row as loaded, then changed in memory: `confirmed_at` (generated) is as it was
+  // loaded, so an anonymous user confirmed by this very update (the upgrade) is answered without it.
+  const confirmedAt = confirmedAtOf(user) !== undefined
   const email = str(body, 'email') ? validateEmail(str(body, 'email')) : ''
   const phone = str(body, 'phone') ? validatePhone(str(body, 'phone')) : ''
   if (phone) validateChannel(str(body, 'channel'))
@@ -128,7 +131,7 @@ async function putUser(ctx: Ctx): Promise<Reply> {
   if (data) user.userMetadata = mergeMetadata(user.userMetadata, data)
   if (appMetadata) user.appMetadata = mergeMetadata(user.appMetadata, appMetadata)
   store.touch(user)
-  return json(userJson(store, user))
+  return json(userJson(store, user, { confirmedAt }))
 }
 
 async function reauthenticate(ctx: Ctx): Promise<Reply> {

@@ -5,7 +5,8 @@
 import { isBanned } from '../accounts.js'
 import { latestFlowState } from '../flow.js'
 import { str, type Ctx } from '../server/context.js'
-import { badRequest, encodeValues, forbidden, HttpError, json, redirectErrorName, unexpectedFailure, unprocessable, type Reply } from '../server/respond.js'
+import { encodeValues } from '../go-url.js'
+import { badRequest, forbidden, HttpError, json, redirectErrorName, unhandled, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import { issueSession, tokenResponse, createSession } from '../tokens.js'
 import { redirectTarget, validateEmail, validatePhone } from '../validate.js'
@@ -42,8 +43,9 @@ async function postVerify(ctx: Ctx): Promise<Reply> {
         throw unprocessable('Invalid email format')
       }
     } else address = validatePhone(phone)
-    if (!ALL_TYPES.has(type)) throw badRequest('Unsupported verification type')
-    match = findByOtp(ctx, type as VerifyType, address, token)
+    // GoTrue looks the user up and compares the code without checking the type, so an unknown type can
+    // only fail that comparison.
+    match = ALL_TYPES.has(type) ? findByOtp(ctx, type as VerifyType, address, token) : undefined
     if (!match || isExpired(ctx, match)) throw forbidden('Token has expired or is invalid', 'otp_expired')
   } else {
     if (email || phone || str(body, 'redirect_to')) throw badRequest('Only the token_hash and type should be provided')
@@ -79,9 +81,8 @@ async function getVerify(ctx: Ctx): Promise<Reply> {
   const pkce = token.startsWith('pkce_')
   if (!EMAIL_TYPES.has(type)) return redirectError(target, badRequest('Unsupported verification type'), pkce)
   const method = pkceMethodOf(type)
-  if (pkce && !method) {
-    throw unexpectedFailure()
-  }
+  // Parsing the type as an authentication method fails with a plain Go error, before any redirect.
+  if (pkce && !method) throw unhandled()
   const match = findByHash(ctx, type as VerifyType, token)
   if (!match || isExpired(ctx, match)) {
     return redirectError(target, forbidden('Email link is invalid or has expired', 'otp_expired'), pkce)
@@ -100,8 +101,8 @@ async function getVerify(ctx: Ctx): Promise<Reply> {
     flow.authCodeIssuedAt = ctx.now()
     return see(appendQuery(target, `code=${flow.authCode}`))
   }
-  const { session, refresh } = createSession(ctx, match.user, 'otp')
-  const t = await tokenResponse(ctx, session, refresh, match.user)
+  const { session, refreshToken } = createSession(ctx, match.user, 'otp')
+  const t = await tokenResponse(ctx, session, refreshToken, match.user)
   const fragment = encodeValues({
     access_token: String(t.access_token),
     expires_at: String(t.expires_at),

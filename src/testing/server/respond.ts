@@ -48,8 +48,16 @@ export const badRequest = (msg: string, code = 'validation_failed'): HttpError =
 export const unprocessable = (msg: string, code = 'validation_failed'): HttpError => new HttpError(422, code, msg)
 export const forbidden = (msg: string, code: string): HttpError => new HttpError(403, code, msg)
 export const notFound = (msg: string, code: string): HttpError => new HttpError(404, code, msg)
-/** GoTrue's bare 500, by default with the message it gives for any unexpected error. */
-export const unexpectedFailure = (msg = UNEXPECTED): HttpError => new HttpError(500, 'unexpected_failure', msg)
+/** A 500 GoTrue raises itself (`NewInternalServerError`): it carries a code, so `x-sb-error-code` and `error_id` go out. */
+export const unexpectedFailure = (msg: string): HttpError => new HttpError(500, 'unexpected_failure', msg)
+
+/**
+ * A Go error GoTrue never wrapped in an `HTTPError`, answered by its default branch: a bare 500 with neither
+ * `error_id` nor `x-sb-error-code`. Anything a handler throws that is not an `HttpError`/`OAuthError` ends
+ * the same way.
+ */
+export class UnhandledError extends Error {}
+export const unhandled = (): UnhandledError => new UnhandledError('unhandled server error')
 
 // Errors several routes raise with the same wording.
 export const signupDisabled = (): HttpError => unprocessable('Signups not allowed for this instance', 'signup_disabled')
@@ -77,21 +85,24 @@ export function errorReply(err: unknown, version: ApiVersion, requestId: string)
     if (err.description) body.error_description = err.description
     return json(body, 400)
   }
-  const e = err instanceof HttpError ? err : unexpectedFailure()
   const headers: Record<string, string> = {}
   const isNew = version === '2024-01-01'
   if (isNew) headers['X-Supabase-Api-Version'] = '2024-01-01'
-  if (e instanceof WeakPasswordError) {
-    const weak = { reasons: e.reasons }
-    if (isNew) return json({ code: e.code, message: e.message, weak_password: weak }, 422, headers)
-    headers['x-sb-error-code'] = e.code
-    return json({ code: 422, error_code: e.code, msg: e.message, weak_password: weak }, 422, headers)
+  if (!(err instanceof HttpError)) {
+    const code = 'unexpected_failure'
+    return json(isNew ? { code, message: UNEXPECTED } : { code: 500, error_code: code, msg: UNEXPECTED }, 500, headers)
   }
-  headers['x-sb-error-code'] = e.code
-  if (isNew) return json({ code: e.code, message: e.message }, e.status, headers)
-  const body: Record<string, unknown> = { code: e.status, error_code: e.code, msg: e.message }
-  if (e.status >= 500) body.error_id = requestId
-  return json(body, e.status, headers)
+  if (err instanceof WeakPasswordError) {
+    const weak = { reasons: err.reasons }
+    if (isNew) return json({ code: err.code, message: err.message, weak_password: weak }, 422, headers)
+    headers['x-sb-error-code'] = err.code
+    return json({ code: 422, error_code: err.code, msg: err.message, weak_password: weak }, 422, headers)
+  }
+  headers['x-sb-error-code'] = err.code
+  if (isNew) return json({ code: err.code, message: err.message }, err.status, headers)
+  const body: Record<string, unknown> = { code: err.status, error_code: err.code, msg: err.message }
+  if (err.status >= 500) body.error_id = requestId
+  return json(body, err.status, headers)
 }
 
 /** GoTrue's `oauthErrorMap`, used when errors travel inside a redirect. */
@@ -108,19 +119,4 @@ export function redirectErrorName(status: number): string {
     default:
       return 'server_error'
   }
-}
-
-/** Go's `url.Values.Encode`: keys sorted, `QueryEscape` (space → `+`, only `-_.~` left bare). */
-export function encodeValues(values: Record<string, string>): string {
-  return Object.keys(values)
-    .sort()
-    .map((k) => `${goQueryEscape(k)}=${goQueryEscape(values[k] ?? '')}`)
-    .join('&')
-}
-
-/** Go's `url.QueryEscape`, so links and otpauth URIs match GoTrue's byte for byte. */
-export function goQueryEscape(s: string): string {
-  return encodeURIComponent(s)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+')
 }

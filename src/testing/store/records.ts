@@ -68,8 +68,12 @@ export interface SessionRow {
   amr: AmrEntry[]
   userAgent: string
   ip: string
+  /** Refresh-token algorithm v2 only: the key that signs the session's tokens, and the current counter. */
+  refreshTokenHmacKey?: Buffer
+  refreshTokenCounter?: number
 }
 
+/** A legacy (algorithm v0/v1) refresh token: one row per token, chained by `parent`. */
 export interface RefreshTokenRow {
   seq: number
   token: string

@@ -48,6 +48,18 @@ function identityJson(i: IdentityRow): Json {
 export interface UserJsonOptions {
   /** `false` renders `identities: null`, as in `/admin/users` list entries. */
   withIdentities?: boolean
+  /**
+   * `false` leaves out `confirmed_at`. It is a column the database generates, so GoTrue only has it for rows
+   * it read back: responses built from a row the handler has just written (signup, admin create, the
+   * anonymous upgrade) lack it.
+   */
+  confirmedAt?: boolean
+}
+
+/** GoTrue's generated `confirmed_at`: the earlier of the email and phone confirmation times. */
+export function confirmedAtOf(u: UserRow): number | undefined {
+  const confirmed = [u.emailConfirmedAt, u.phoneConfirmedAt].filter((t): t is number => t !== undefined)
+  return confirmed.length > 0 ? Math.min(...confirmed) : undefined
 }
 
 /** A user as GoTrue renders it, with factors and (unless turned off) identities. */
@@ -58,8 +70,7 @@ export function userJson(store: Store, u: UserRow, opts: UserJsonOptions = {}): 
   out.phone = u.phone
   put(out, 'phone_confirmed_at', u.phoneConfirmedAt)
   put(out, 'confirmation_sent_at', u.confirmationSentAt)
-  const confirmed = [u.emailConfirmedAt, u.phoneConfirmedAt].filter((t): t is number => t !== undefined)
-  if (confirmed.length > 0) out.confirmed_at = iso(Math.min(...confirmed))
+  if (opts.confirmedAt !== false) put(out, 'confirmed_at', confirmedAtOf(u))
   put(out, 'recovery_sent_at', u.recoverySentAt)
   if (u.newEmail) out.new_email = u.newEmail
   put(out, 'email_change_sent_at', u.emailChangeSentAt)

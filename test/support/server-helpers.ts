@@ -1,4 +1,10 @@
+/**
+ * Helpers for tests that talk raw HTTP to the local auth server (test/server), plus the refresh-algorithm
+ * variants the rule tests run under.
+ */
+import { memoryStorage } from '../../src/index.js'
 import { startAuthServer, type AuthServer, type AuthServerOptions } from '../../src/testing/index.js'
+import { PASSWORD, uniqueEmail as uniqueTargetEmail, type Target } from './target.js'
 
 export interface Res {
   status: number
@@ -69,4 +75,28 @@ export async function signIn(server: AuthServer, email: string, password = 'pass
   const res = await call(server, 'POST', '/token?grant_type=password', { body: { email, password } })
   if (res.status !== 200) throw new Error(`sign-in failed ${res.status} ${res.text}`)
   return res.body
+}
+
+/** GoTrue's two refresh-token algorithms, as local server options (`SECURITY_REFRESH_TOKEN_ALGORITHM_VERSION`). */
+export const REFRESH_ALGORITHMS = [
+  { algorithm: 'legacy', options: { refreshTokenAlgorithmVersion: 0 } },
+  { algorithm: 'v2', options: { refreshTokenAlgorithmVersion: 2 } },
+] as const satisfies ReadonlyArray<{ algorithm: string; options: AuthServerOptions }>
+
+export type RefreshAlgorithm = (typeof REFRESH_ALGORITHMS)[number]['algorithm']
+
+/** Which algorithm issued a refresh token: legacy tokens are exactly 12 characters, v2 ones longer. */
+export function refreshAlgorithmOf(refreshToken: string): RefreshAlgorithm {
+  return refreshToken.length === 12 ? 'legacy' : 'v2'
+}
+
+/**
+ * The algorithm the target's server runs, read off a refresh token it issues (creates one user). Against
+ * a real GoTrue only that algorithm can be tested; the local server runs whichever it was started with.
+ */
+export async function targetRefreshAlgorithm(target: Target): Promise<RefreshAlgorithm> {
+  const email = uniqueTargetEmail('algorithm')
+  await target.admin.createUser({ email, password: PASSWORD, email_confirm: true })
+  const { session } = await target.client({ storage: memoryStorage(), autoRefreshToken: false }).signInWithPassword({ email, password: PASSWORD })
+  return refreshAlgorithmOf(session.refresh_token)
 }

@@ -1,0 +1,39 @@
+/**
+ * Features this server does not offer, answered the way GoTrue answers when they are switched off (its
+ * default), instead of a bare 404: SAML SSO and manual identity linking.
+ * @module
+ */
+import { requireAdmin, requireUser } from '../server/auth.js'
+import type { Ctx } from '../server/context.js'
+import { notFound, type Reply } from '../server/respond.js'
+import type { Route } from '../server/router.js'
+
+// GoTrue's `requireSAMLEnabled` middleware runs before any handler reads the body.
+const samlDisabled = (): never => {
+  throw notFound('SAML 2.0 is disabled', 'saml_provider_disabled')
+}
+
+// The admin routes check the admin token first, then SAML.
+async function adminSamlDisabled(ctx: Ctx): Promise<Reply> {
+  await requireAdmin(ctx)
+  return samlDisabled()
+}
+
+// `/user/identities/*` sits behind `requireAuthentication`, then `requireManualLinkingEnabled`.
+async function manualLinkingDisabled(ctx: Ctx): Promise<Reply> {
+  await requireUser(ctx)
+  throw notFound('Manual linking is disabled', 'manual_linking_disabled')
+}
+
+export const disabledRoutes: Route[] = [
+  { method: 'POST', path: '/sso', handler: samlDisabled },
+  { method: 'GET', path: '/sso/saml/metadata', handler: samlDisabled },
+  { method: 'POST', path: '/sso/saml/acs', handler: samlDisabled },
+  { method: 'GET', path: '/admin/sso/providers', handler: adminSamlDisabled },
+  { method: 'POST', path: '/admin/sso/providers', handler: adminSamlDisabled },
+  { method: 'GET', path: '/admin/sso/providers/:idpId', handler: adminSamlDisabled },
+  { method: 'PUT', path: '/admin/sso/providers/:idpId', handler: adminSamlDisabled },
+  { method: 'DELETE', path: '/admin/sso/providers/:idpId', handler: adminSamlDisabled },
+  { method: 'GET', path: '/user/identities/authorize', handler: manualLinkingDisabled },
+  { method: 'DELETE', path: '/user/identities/:identityId', handler: manualLinkingDisabled },
+]
