@@ -10,6 +10,7 @@
  * @module
  */
 export { AuthClient, createAuthClient } from './client/auth-client.js'
+export type { AsyncDisposableWhereDeclared } from './client/auth-client.js'
 export type { AuthClientOptions } from './client/options.js'
 export type { Clock } from './runtime/timers.js'
 export { systemClock } from './runtime/timers.js'
@@ -20,5 +21,35 @@ export type { EnrollParams, EnrollResponse, ChallengeResponse, TotpEnrollRespons
 export { memoryStorage, defaultStorage, defaultStorageKey } from './storage/index.js'
 export type { SupportedStorage } from './storage/index.js'
 export { lifecycleMachine } from '../machines/lifecycle.js'
+export type { MfaApi } from './client/mfa.js'
+export type { InspectObserver } from './client/redact.js'
+// The chart's types, named by `lifecycleMachine` and `AuthClient.actor`.
+export type { LifecycleMachine } from '../machines/lifecycle.js'
+export type {
+  LifecycleContext,
+  LifecycleEvent,
+  LifecycleInput,
+  LifecycleIo,
+  LifecycleSettings,
+  MfaVerifyInput,
+  MfaVerifyOutput,
+  OperationResult,
+  RefreshInput,
+  RefreshOutput,
+  RestoreInput,
+  RestoreOutput,
+  SignInInput,
+  SignInOutput,
+  SignOutInput,
+  SignOutOutput,
+  StorageProblem,
+} from '../machines/lifecycle-types.js'
+export type { MfaVerifyOperation, SignInOperation } from '../machines/operations.js'
+// What the chart's operations and I/O name: the wire-level request shapes, the transport, the session store, the coordinator.
+export type { AnonymousSignInParams, CodeChallengeMethod, PasswordGrantParams, PkceParams, SignUpParams } from './api/index.js'
+export type { VerifyOtpRequest } from './api/verify.js'
+export type { Http, HttpConfig, HttpMethod, HttpResponse, RequestOptions } from './http/index.js'
+export type { SessionStore, StoreProblem } from './storage/session-store.js'
+export type { Coordinator, LockInfo, SessionMessage, WithLockOptions } from './coordination/index.js'
 export * from './errors.js'
 export type * from './types.js'

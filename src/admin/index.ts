@@ -18,7 +18,7 @@ import type { AdminUserAttributes, GenerateLinkParams, GenerateLinkProperties, P
 import { createHttp } from '../http/client.js'
 import type { CallOptions, Factor, SignOutScope, User } from '../types.js'
 
-export type { AdminUserAttributes, GenerateLinkParams, GenerateLinkProperties, GenerateLinkType, PageParams, UserPage } from '../api/admin.js'
+export type { AdminUserAttributes, GenerateLinkParams, GenerateLinkProperties, GenerateLinkType, LinkOptions, LinkOptionsWithData, PageParams, UserPage } from '../api/admin.js'
 
 export interface AdminClientOptions {
   /** Base URL of the auth server, e.g. `https://<ref>.supabase.co/auth/v1`. */

@@ -42,8 +42,8 @@ export interface UserPage {
   total: number
 }
 
-type LinkOptions = { redirectTo?: string }
-type LinkOptionsWithData = LinkOptions & { data?: Record<string, unknown> }
+export type LinkOptions = { redirectTo?: string }
+export type LinkOptionsWithData = LinkOptions & { data?: Record<string, unknown> }
 
 export type GenerateLinkParams =
   | { type: 'signup'; email: string; password: string; options?: LinkOptionsWithData }

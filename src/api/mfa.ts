@@ -33,7 +33,7 @@ export type EnrollParams =
   | { factorType: 'phone'; friendlyName?: string; phone: string }
 
 export interface ChallengeResponse {
-  /** The challenge id to pass to {@link verifyFactor}. */
+  /** The challenge id to pass to `auth.mfa.verify`. */
   id: string
   type: string
   /** Unix seconds. */

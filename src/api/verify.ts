@@ -11,7 +11,7 @@ import { captchaMeta, contactField, optionalString, requireContact, requireOneOf
 
 const OTP_TYPES = ['signup', 'invite', 'magiclink', 'recovery', 'email_change', 'email', 'sms', 'phone_change'] as const
 
-export interface VerifyOtpParams {
+export interface VerifyOtpRequest {
   type: EmailOtpType | MobileOtpType
   /** The code, together with `email` or `phone`. */
   token?: string
@@ -37,7 +37,7 @@ export type VerifyResult =
  * if (r.kind === 'session') save(r.response)
  * ```
  */
-export async function verifyOtp(http: Http, p: VerifyOtpParams, options?: CallOptions): Promise<VerifyResult> {
+export async function verifyOtp(http: Http, p: VerifyOtpRequest, options?: CallOptions): Promise<VerifyResult> {
   const type = requireOneOf(p.type, OTP_TYPES, 'type')
   const hasToken = p.token !== undefined
   const hasHash = p.token_hash !== undefined

@@ -50,6 +50,18 @@ function authResponse(output: SignInOutput): AuthResponse {
 }
 
 /**
+ * `[Symbol.asyncDispose](): Promise<void>` where the app's TypeScript lib declares `Symbol.asyncDispose`
+ * (`esnext.disposable`, `@types/node`), and nothing where it does not: the client's type compiles under any
+ * `lib` with `skipLibCheck: false`, and `await using` works wherever the lib knows the symbol.
+ */
+export type AsyncDisposableWhereDeclared = SymbolConstructor extends { readonly asyncDispose: infer K extends symbol }
+  ? { [P in K]: () => Promise<void> }
+  : {}
+
+// Merged into the class's instance type; the method itself is attached in the class's static block.
+export interface AuthClient extends AsyncDisposableWhereDeclared {}
+
+/**
  * A Supabase Auth client whose lifecycle is a statechart.
  *
  * @example
@@ -60,6 +72,21 @@ function authResponse(output: SignInOutput): AuthResponse {
  * ```
  */
 export class AuthClient {
+  static {
+    // `await using auth = createAuthClient(…)` where the runtime has the symbol (Node 20, current browsers). Set here
+    // rather than declared as a method: the declaration would need `Symbol.asyncDispose` in every app's TypeScript lib.
+    if (typeof Symbol.asyncDispose === 'symbol') {
+      Object.defineProperty(AuthClient.prototype, Symbol.asyncDispose, {
+        value(this: AuthClient): Promise<void> {
+          this.dispose()
+          return Promise.resolve()
+        },
+        writable: true,
+        configurable: true,
+      })
+    }
+  }
+
   readonly #core: ClientCore
   /** Multi-factor authentication (TOTP). */
   readonly mfa: MfaApi
@@ -255,11 +282,6 @@ export class AuthClient {
   /** Stops timers, listeners and in-flight work; pending calls reject with code `disposed`. Idempotent. */
   dispose(): void {
     this.#core.dispose()
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    this.dispose()
-    return Promise.resolve()
   }
 }
 

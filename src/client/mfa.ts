@@ -17,6 +17,7 @@ import type { AssuranceLevel, FactorsList } from './types.js'
 export class MfaApi {
   readonly #core: ClientCore
 
+  /** @internal Made by the client; `auth.mfa` is the way in. */
   constructor(core: ClientCore) {
     this.#core = core
   }
