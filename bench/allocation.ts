@@ -17,7 +17,7 @@ const KINDS: readonly Kind[] = ['ours', 'authjs', 'floor']
 const ROUNDS = 100
 const WARMUP = 30
 const REPEATS = 3
-/** 1 GB semi-spaces: ~300 KB per round × 100 rounds stays far below a scavenge. */
+/** Semi-spaces far larger than what all the counted rounds allocate together: no scavenge during the count. */
 const NODE_FLAGS = ['--expose-gc', '--min-semi-space-size=1024', '--max-semi-space-size=1024']
 
 export type AllocationResults = Record<Kind, Summary & { samples: number[] }>

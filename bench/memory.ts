@@ -10,7 +10,7 @@ import { runTsChild } from './child.js'
 import { loadAuthJs, loadOurs, makeAuthJs, makeOurs, mapStorage, type MapStorage } from './clients.js'
 import { buildBodies, STORAGE_KEY, storedSession } from './server/bodies.js'
 import { summarize, type Summary } from './stats.js'
-import type { Session } from '../src/index.js'
+import type { LifecycleIo, RestoreOutput } from '../machines/lifecycle-types.js'
 
 const INSTANCES = 2_000
 const WARM = 20
@@ -50,9 +50,11 @@ async function measureInChild(kind: ClientKind, state: State): Promise<number> {
     }
   } else if (kind === 'chartActor') {
     const [{ lifecycleMachine }, { createActor, fromPromise, waitFor }] = await Promise.all([loadOurs(), import('xstate')])
-    const machine = lifecycleMachine.provide({ actors: { restoreSession: fromPromise(async (): Promise<{ session: Session | null }> => ({ session: null })) } })
+    const machine = lifecycleMachine.provide({ actors: { restoreSession: fromPromise(async (): Promise<RestoreOutput> => ({ session: null })) } })
+    // One I/O object shared by every actor: only what each actor holds is counted. Restore needs none of it.
+    const io = {} as LifecycleIo
     create = async () => {
-      const actor = createActor(machine, { input: { autoRefreshToken: false } }).start()
+      const actor = createActor(machine, { input: { io, settings: { autoRefreshToken: false } } }).start()
       await waitFor(actor, (snapshot) => snapshot.matches('signedOut'))
       return actor
     }

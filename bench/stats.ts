@@ -19,10 +19,13 @@ export function summarize(values: readonly number[]): Summary {
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length }
 }
 
-/** Ratios taken pair by pair (a[i] / b[i]), so drift over the run cancels instead of skewing the result. */
-export function pairwiseRatios(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.min(a.length, b.length)
+/**
+ * Ratios of block medians: `a` and `b` are taken in blocks of `block` samples that ran next to each other
+ * (block i of `a` right before or after block i of `b`), so load that drifts over the run cancels.
+ */
+export function blockRatios(a: readonly number[], b: readonly number[], block: number): number[] {
   const out: number[] = []
-  for (let i = 0; i < n; i++) out.push(a[i]! / b[i]!)
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i + block <= n; i += block) out.push(summarize(a.slice(i, i + block)).median / summarize(b.slice(i, i + block)).median)
   return out
 }

@@ -5,7 +5,7 @@
  * an ID token) is a new member here and a new case there, and the chart does not change.
  * @module
  */
-import type { AnonymousSignInParams, PasswordGrantParams, SignUpParams, VerifyOtpParams } from '../src/api/index.js'
+import type { AnonymousSignInParams, PasswordGrantParams, SignUpParams, VerifyOtpRequest } from '../src/api/index.js'
 import type { CallOptions } from '../src/types.js'
 
 /** Every way of trading something the user holds for a session. */
@@ -13,7 +13,7 @@ export type SignInOperation =
   | { kind: 'signUp'; params: SignUpParams; options?: CallOptions }
   | { kind: 'password'; params: PasswordGrantParams; options?: CallOptions }
   | { kind: 'anonymous'; params: AnonymousSignInParams; options?: CallOptions }
-  | { kind: 'verifyOtp'; params: VerifyOtpParams; options?: CallOptions }
+  | { kind: 'verifyOtp'; params: VerifyOtpRequest; options?: CallOptions }
   /** Tokens obtained elsewhere (a server, another app): checked with the server before they are adopted. */
   | { kind: 'setSession'; accessToken: string; refreshToken: string; options?: CallOptions }
   /** A refresh token other than the current session's, traded for a session of its own. */
