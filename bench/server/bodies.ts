@@ -6,7 +6,7 @@
  * @module
  */
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
-import { DEFAULT_JWT_SECRET } from '../../src/testing/options.js'
+import { DEFAULT_JWT_SECRET } from '../../src/testing/config/options.js'
 
 export const EMAIL = 'bench@example.com'
 export const PASSWORD = 'bench-password'

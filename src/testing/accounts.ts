@@ -75,11 +75,6 @@ export function confirmPhone(ctx: Ctx, user: UserRow): void {
   ctx.store.touch(user)
 }
 
-/** True while `banned_until` is in the future by the server clock. */
-export function isBanned(ctx: Ctx, user: UserRow): boolean {
-  return user.bannedUntil !== undefined && user.bannedUntil > ctx.now()
-}
-
 /** Clears every outstanding one-time token (GoTrue does this on confirm/recover/change). */
 export function clearOneTimeTokens(user: UserRow): void {
   user.confirmationToken = ''

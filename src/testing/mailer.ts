@@ -4,9 +4,9 @@
  * @module
  */
 import { generateOtp, tokenHash } from './crypto/hash.js'
-import type { MessageType } from './outbox.js'
+import type { MessageType } from './store/outbox.js'
 import type { Ctx } from './server/context.js'
-import { goQueryEscape, linkRedirectParam } from './go-url.js'
+import { goQueryEscape, linkRedirectParam } from './wire/go-url.js'
 import { HttpError, unexpectedFailure } from './server/respond.js'
 import type { UserRow } from './store/records.js'
 

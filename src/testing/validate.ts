@@ -3,7 +3,7 @@
  * redirect targets.
  * @module
  */
-import type { Config } from './options.js'
+import type { Config } from './config/options.js'
 import { str, type Ctx } from './server/context.js'
 import { badRequest, unhandled, WeakPasswordError } from './server/respond.js'
 import type { Json } from './store/records.js'

@@ -2,10 +2,10 @@
  * Behaviour rule 1 (one refresher per storage key) and rule 4's race half (a sign-out during a refresh
  * wins), measured by counting requests at the local server.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { memoryStorage, type AuthClient, type Session, type SupportedStorage } from '../../src/index.js'
-import { REFRESH_ALGORITHMS, targetRefreshAlgorithm, type RefreshAlgorithm } from '../support/server-helpers.js'
-import { openTarget, PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
+import { forEachRefreshAlgorithm } from '../support/refresh-algorithms.js'
+import { PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
 import { offsetClock } from '../support/offset-clock.js'
 
 let target: Target
@@ -28,23 +28,7 @@ function clients(k: number, storage: SupportedStorage, autoRefreshToken: boolean
   return Array.from({ length: k }, () => target.client({ storage, storageKey: STORAGE_KEY, clock: offsetClock(DUE), autoRefreshToken }))
 }
 
-// Every rule must hold under both of GoTrue's refresh-token algorithms. A real server runs one of them, so
-// there the other variant is skipped.
-describe.each(REFRESH_ALGORITHMS)('with $algorithm refresh tokens', ({ algorithm, options }) => {
-  let serverAlgorithm: RefreshAlgorithm = algorithm
-  beforeAll(async () => {
-    target = await openTarget(options)
-    if (realGotrue) serverAlgorithm = await targetRefreshAlgorithm(target)
-  })
-  afterAll(() => target.close())
-  beforeEach((ctx) => {
-    ctx.skip(serverAlgorithm !== algorithm, `the server runs the ${serverAlgorithm} algorithm`)
-  })
-
-  it('runs against a server issuing tokens of this algorithm', async () => {
-    expect(await targetRefreshAlgorithm(target)).toBe(algorithm)
-  })
-
+forEachRefreshAlgorithm((opened) => (target = opened), () => {
   describe.skipIf(realGotrue)('one refresher per storage key', () => {
     it.each([1, 5, 20])('%i clients due at once make one /token call and end with the same tokens', async (k) => {
       const { storage, session } = await signedInStorage()

@@ -2,12 +2,12 @@
  * Behaviour rules 2 and 3: expiry judged from the local clock at the moment of use, transient refresh
  * failures keep the session and back off, terminal ones sign out once with a reason.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { waitFor } from 'xstate'
 import { memoryStorage, type AuthChangeEvent, type AuthClient } from '../../src/index.js'
 import { ManualClock } from '../support/manual-clock.js'
-import { REFRESH_ALGORITHMS, targetRefreshAlgorithm, type RefreshAlgorithm } from '../support/server-helpers.js'
-import { openTarget, PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
+import { forEachRefreshAlgorithm } from '../support/refresh-algorithms.js'
+import { PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
 
 let target: Target
 
@@ -24,23 +24,7 @@ async function signedIn(clock: ManualClock): Promise<{ auth: AuthClient; events:
 const refreshes = () => target.local!.requests.count({ path: '/token', grantType: 'refresh_token' })
 const settledOn = (auth: AuthClient, predicate: () => boolean) => waitFor(auth.actor, () => predicate(), { timeout: 5000 })
 
-// Every rule must hold under both of GoTrue's refresh-token algorithms. A real server runs one of them, so
-// there the other variant is skipped.
-describe.each(REFRESH_ALGORITHMS)('with $algorithm refresh tokens', ({ algorithm, options }) => {
-  let serverAlgorithm: RefreshAlgorithm = algorithm
-  beforeAll(async () => {
-    target = await openTarget(options)
-    if (realGotrue) serverAlgorithm = await targetRefreshAlgorithm(target)
-  })
-  afterAll(() => target.close())
-  beforeEach((ctx) => {
-    ctx.skip(serverAlgorithm !== algorithm, `the server runs the ${serverAlgorithm} algorithm`)
-  })
-
-  it('runs against a server issuing tokens of this algorithm', async () => {
-    expect(await targetRefreshAlgorithm(target)).toBe(algorithm)
-  })
-
+forEachRefreshAlgorithm((opened) => (target = opened), () => {
   describe('the refresh schedule runs on the injected clock', () => {
     it('refreshes 90 s before expiry, not earlier, without any real waiting', async () => {
       const clock = new ManualClock()

@@ -3,7 +3,7 @@
  * @module
  */
 import { createHmac } from 'node:crypto'
-import { goEscapedPath, goPathEscape } from '../go-url.js'
+import { goEscapedPath, goPathEscape } from '../wire/go-url.js'
 import { base32Decode } from './hash.js'
 
 const STEP_SECONDS = 30

@@ -7,7 +7,7 @@
 import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import type { JWK, JWTPayload, JWTHeaderParameters } from 'jose'
 import { uuid } from '../crypto/hash.js'
-import type { JwtAlgorithm } from '../options.js'
+import type { JwtAlgorithm } from '../config/options.js'
 
 export interface KeySet {
   alg: JwtAlgorithm

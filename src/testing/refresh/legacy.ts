@@ -7,7 +7,7 @@
  *    on. The session itself survives.
  * @module
  */
-import { isBanned } from '../accounts.js'
+import { isBanned } from '../store/records.js'
 import { generateRefreshToken } from '../crypto/hash.js'
 import type { Ctx } from '../server/context.js'
 import { badRequest } from '../server/respond.js'
@@ -44,7 +44,7 @@ export function refreshLegacy(ctx: Ctx, presented: string): Refreshed {
   const token = store.refreshTokens.get(presented)
   const user = token && store.users.get(token.userId)
   if (!token || !user) throw notFound()
-  if (isBanned(ctx, user)) throw badRequest('Invalid Refresh Token: User Banned', 'user_banned')
+  if (isBanned(user, ctx.now())) throw badRequest('Invalid Refresh Token: User Banned', 'user_banned')
   const session = store.sessions.get(token.sessionId)
   if (!session) throw badRequest('Invalid Refresh Token: No Valid Session Found', 'session_not_found')
 

@@ -9,7 +9,7 @@
  *   is deleted: its access tokens stop working and its refresh tokens become unknown.
  * @module
  */
-import { isBanned } from '../accounts.js'
+import { isBanned } from '../store/records.js'
 import { encodeRefreshTokenV2, isSignedBy, type RefreshTokenV2 } from '../crypto/refresh-token-v2.js'
 import type { Ctx } from '../server/context.js'
 import { badRequest } from '../server/respond.js'
@@ -25,7 +25,7 @@ export function refreshV2(ctx: Ctx, token: RefreshTokenV2): Refreshed {
   if (!session || key === undefined || current === undefined || !isSignedBy(token, key)) throw notFound()
   const user = store.users.get(session.userId)
   if (!user) throw notFound()
-  if (isBanned(ctx, user)) throw badRequest('Invalid Refresh Token: User Banned', 'user_banned')
+  if (isBanned(user, ctx.now())) throw badRequest('Invalid Refresh Token: User Banned', 'user_banned')
 
   const behind = current - token.counter
   if (behind < 0) throw badRequest('Invalid Refresh Token: Not Issued By This Server')

@@ -2,7 +2,7 @@
  * `POST /token`: password and PKCE grants, and dispatch by the query-string `grant_type` (contract §4.3, §6.4).
  * @module
  */
-import { isBanned } from '../accounts.js'
+import { isBanned } from '../store/records.js'
 import { checkPassword } from '../crypto/hash.js'
 import { redeemFlowState } from '../flow.js'
 import { str, type Ctx } from '../server/context.js'
@@ -25,7 +25,7 @@ async function passwordGrant(ctx: Ctx): Promise<Reply> {
   if (!email && !phone) throw badRequest('missing email or phone')
   const user = email ? ctx.store.userByEmail(email.toLowerCase()) : ctx.store.userByPhone(normalizePhone(phone))
   if (!user || !user.passwordHash) throw invalidCredentials()
-  if (isBanned(ctx, user)) throw badRequest('User is banned', 'user_banned')
+  if (isBanned(user, ctx.now())) throw badRequest('User is banned', 'user_banned')
   if (!checkPassword(password, user.passwordHash)) throw invalidCredentials()
   if (email && user.emailConfirmedAt === undefined) throw badRequest('Email not confirmed', 'email_not_confirmed')
   if (!email && user.phoneConfirmedAt === undefined) throw badRequest('Phone not confirmed', 'phone_not_confirmed')
@@ -39,7 +39,7 @@ async function pkceGrant(ctx: Ctx): Promise<Reply> {
   const flow = redeemFlowState(ctx, str(body, 'auth_code'), str(body, 'code_verifier'))
   const user = ctx.store.users.get(flow.userId)
   if (!user) throw notFound('invalid flow state, no valid flow state found', 'flow_state_not_found')
-  if (isBanned(ctx, user)) throw badRequest('User is banned', 'user_banned')
+  if (isBanned(user, ctx.now())) throw badRequest('User is banned', 'user_banned')
   return json(await issueSession(ctx, user, flow.authMethod))
 }
 

@@ -2,10 +2,10 @@
  * `POST /verify` (JSON, returns a session) and `GET /verify` (email link, answers 303 redirects).
  * @module
  */
-import { isBanned } from '../accounts.js'
+import { isBanned } from '../store/records.js'
 import { latestFlowState } from '../flow.js'
 import { str, type Ctx } from '../server/context.js'
-import { encodeValues } from '../go-url.js'
+import { encodeValues } from '../wire/go-url.js'
 import { badRequest, forbidden, HttpError, json, redirectErrorName, unhandled, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
 import { issueSession, tokenResponse, createSession } from '../tokens.js'
@@ -53,7 +53,7 @@ async function postVerify(ctx: Ctx): Promise<Reply> {
     match = findByHash(ctx, type as VerifyType, hash)
     if (!match || isExpired(ctx, match)) throw forbidden('Email link is invalid or has expired', 'otp_expired')
   }
-  if (isBanned(ctx, match.user)) throw forbidden('User is banned', 'user_banned')
+  if (isBanned(match.user, ctx.now())) throw forbidden('User is banned', 'user_banned')
   if (applyVerification(ctx, match) === 'first_leg') return json({ code: '200', msg: FIRST_LEG_MESSAGE })
   return json(await issueSession(ctx, match.user, 'otp'))
 }
@@ -87,7 +87,7 @@ async function getVerify(ctx: Ctx): Promise<Reply> {
   if (!match || isExpired(ctx, match)) {
     return redirectError(target, forbidden('Email link is invalid or has expired', 'otp_expired'), pkce)
   }
-  if (isBanned(ctx, match.user)) return redirectError(target, forbidden('User is banned', 'user_banned'), pkce)
+  if (isBanned(match.user, ctx.now())) return redirectError(target, forbidden('User is banned', 'user_banned'), pkce)
   if (applyVerification(ctx, match) === 'first_leg') {
     const msg = encodeValues({ message: FIRST_LEG_MESSAGE })
     return see(`${pkce ? appendQuery(target, msg) : target}#${encodeValues({ message: FIRST_LEG_MESSAGE, sb: '' })}`)

@@ -3,7 +3,7 @@
  * @module
  */
 import type { JWTPayload } from 'jose'
-import { isBanned } from '../accounts.js'
+import { isBanned } from '../store/records.js'
 import { isUuid, NIL_UUID } from '../crypto/hash.js'
 import { describeJwtError } from '../jwt/keys.js'
 import type { SessionRow, UserRow } from '../store/records.js'
@@ -54,7 +54,7 @@ function loadUserAndSession(ctx: Ctx, claims: JWTPayload): { user: UserRow; sess
 export async function requireUser(ctx: Ctx): Promise<UserAuth> {
   const claims = await verifiedClaims(ctx)
   const { user, session } = loadUserAndSession(ctx, claims)
-  if (isBanned(ctx, user)) throw forbidden('User is banned', 'user_banned')
+  if (isBanned(user, ctx.now())) throw forbidden('User is banned', 'user_banned')
   return { user, session, claims }
 }
 

@@ -41,6 +41,11 @@ export interface UserRow {
   reauthenticationToken: string
 }
 
+/** True while `banned_until` is in the future at `now` (the server clock). */
+export function isBanned(user: UserRow, now: number): boolean {
+  return user.bannedUntil !== undefined && user.bannedUntil > now
+}
+
 export interface IdentityRow {
   identityId: string
   providerId: string
