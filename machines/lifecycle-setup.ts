@@ -15,6 +15,8 @@ import type {
   MfaVerifyInput,
   MfaVerifyOutput,
   OperationResult,
+  RedirectInput,
+  RedirectOutput,
   RefreshInput,
   RefreshOutput,
   RestoreInput,
@@ -54,6 +56,7 @@ export function initialContext(input: LifecycleInput): LifecycleContext {
     },
     io: input.io,
     random: input.random ?? Math.random,
+    landing: input.landing ?? null,
   }
 }
 
@@ -79,6 +82,24 @@ export function refreshedSession(output: RefreshOutput): Session {
 export function signInInput({ context, event }: { context: LifecycleContext; event: LifecycleEvent }): SignInInput {
   assertEvent(event, 'SIGN_IN')
   return { io: context.io, operation: event.operation }
+}
+
+/** What the `signIn` actor is given on the way back from a provider: the credential the URL carried. */
+export function landingInput({ context }: { context: LifecycleContext }): SignInInput {
+  if (context.landing?.kind !== 'credential') throw new Error('unreachable: guarded by returnedWithCode / returnedWithTokens')
+  return { io: context.io, operation: context.landing.operation }
+}
+
+/** What the `leaveForProvider` actor is given: the operation carried by `REDIRECT`. */
+export function redirectInput({ context, event }: { context: LifecycleContext; event: LifecycleEvent }): RedirectInput {
+  assertEvent(event, 'REDIRECT')
+  return { io: context.io, operation: event.operation }
+}
+
+/** The error a provider's redirect carried, on the branch guarded by `returnedWithError`. */
+export function landingError({ context }: { context: LifecycleContext }): { error: unknown } {
+  if (context.landing?.kind !== 'error') throw new Error('unreachable: guarded by returnedWithError')
+  return { error: context.landing.error }
 }
 
 /** What the `verifyMfa` actor is given: the code carried by `VERIFY_MFA`, and the session it upgrades. */
@@ -107,12 +128,16 @@ export const lifecycleSetup = setup({
   actors: {
     restoreSession: provided<RestoreOutput, RestoreInput>('restoreSession'),
     signIn: provided<SignInOutput, SignInInput>('signIn'),
+    leaveForProvider: provided<RedirectOutput, RedirectInput>('leaveForProvider'),
     verifyMfa: provided<MfaVerifyOutput, MfaVerifyInput>('verifyMfa'),
     refreshSession: provided<RefreshOutput, RefreshInput>('refreshSession'),
     signOut: provided<SignOutOutput, SignOutInput>('signOut'),
   },
   guards: {
     hasSession: ({ context }) => context.session !== null,
+    returnedWithCode: ({ context }) => context.landing?.kind === 'credential' && context.landing.operation.kind === 'exchangeCode',
+    returnedWithTokens: ({ context }) => context.landing?.kind === 'credential' && context.landing.operation.kind === 'redirectTokens',
+    returnedWithError: ({ context }) => context.landing?.kind === 'error',
     /** Signing out before the stored session is read could not tell the server which session to end. */
     storedSessionKnown: ({ context }) => context.restored,
     isAnonymous: ({ context }) => context.session !== null && isAnonymousSession(context.session),
@@ -143,11 +168,12 @@ export const lifecycleSetup = setup({
     replyWithError: emit((_, params: { error: unknown }) => ({ type: 'operationFailed' as const, error: toAuthError(params.error) })),
     /** A newer event cut the operation in flight short: its callers are told why. */
     cancelInFlight: emit((_, params: { reason: 'superseded' | 'signOut' }) => ({ type: 'operationCancelled' as const, reason: params.reason })),
-    announce: emit((_, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote' }) => ({
+    announce: emit((_, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote'; landing?: boolean }) => ({
       type: 'authEvent' as const,
       event: params.event,
       session: params.session,
       origin: params.origin ?? 'local',
+      ...(params.landing ? { landing: true } : {}),
     })),
 
     restoreFromStorage: assign((_, output: RestoreOutput) => ({
@@ -157,7 +183,11 @@ export const lifecycleSetup = setup({
     })),
     /** Restoring failed outright: there is no stored session to speak of, which is knowing it. */
     restoreFailed: assign((_, params: { error: unknown }) => ({ restored: true, error: toAuthError(params.error) })),
+    /** The URL's callback is used up: a later restore or status change never looks at it again. */
+    consumeLanding: assign({ landing: null }),
     storeSession: assign((_, params: { session: Session }) => ({
+      // A session just written to storage is what storage holds: known, so it can be signed out.
+      restored: true,
       session: params.session,
       error: null,
       stale: false,

@@ -10,7 +10,7 @@ import type { Http } from '../src/http/index.js'
 import type { Clock } from '../src/runtime/timers.js'
 import type { SessionStore } from '../src/storage/index.js'
 import type { AuthChangeEvent, Session, TokenResponse, User, WeakPassword } from '../src/types.js'
-import type { MfaVerifyOperation, SignInOperation } from './operations.js'
+import type { MfaVerifyOperation, RedirectOperation, SignInOperation } from './operations.js'
 
 /** The statuses a user sees: the chart's top-level states, and the children of `signedIn`. */
 export type AuthStatus =
@@ -51,9 +51,19 @@ export interface LifecycleSettings {
   lockTimeoutMs: number
 }
 
+/**
+ * What the page's URL brought back from a provider or an email link (`detectSessionInUrl`), read by the
+ * client before the chart starts: a credential to complete the sign-in with, or the error the server sent.
+ */
+export type RedirectLanding =
+  | { kind: 'credential'; operation: Extract<SignInOperation, { kind: 'exchangeCode' | 'redirectTokens' }> }
+  | { kind: 'error'; error: AuthError }
+
 export interface LifecycleInput {
   io: LifecycleIo
   settings: Partial<LifecycleSettings> & Pick<LifecycleSettings, 'autoRefreshToken'>
+  /** The URL's callback, consumed once while initializing; none outside a browser or when detection is off. */
+  landing?: RedirectLanding | null
   /** Source of jitter for retry backoff; injectable so tests are repeatable. */
   random?: () => number
 }
@@ -72,11 +82,14 @@ export interface LifecycleContext {
   settings: LifecycleSettings
   io: LifecycleIo
   random: () => number
+  landing: RedirectLanding | null
 }
 
 export type LifecycleEvent =
   | { type: 'SIGN_IN'; operation: SignInOperation }
   | { type: 'VERIFY_MFA'; operation: MfaVerifyOperation }
+  /** Leave for an identity provider (OAuth, SSO); the session changes when the user comes back. */
+  | { type: 'REDIRECT'; operation: RedirectOperation }
   | { type: 'REFRESH'; force?: boolean }
   | { type: 'SIGN_OUT'; scope: 'global' | 'local' }
   | { type: 'USER_UPDATED'; user: User }
@@ -93,6 +106,7 @@ export type LifecycleEvent =
 export type OperationResult =
   | { kind: 'SIGN_IN'; value: SignInOutput }
   | { kind: 'VERIFY_MFA'; value: MfaVerifyOutput }
+  | { kind: 'REDIRECT'; value: RedirectOutput }
   | { kind: 'REFRESH'; value: Session }
   | { kind: 'SIGN_OUT'; value: SignOutOutput }
 
@@ -104,7 +118,11 @@ export type LifecycleEmitted =
   | { type: 'operationDone'; result: OperationResult }
   | { type: 'operationFailed'; error: AuthError }
   | { type: 'operationCancelled'; reason: 'superseded' | 'signOut' }
-  | { type: 'authEvent'; event: AuthChangeEvent; session: Session | null; origin: 'local' | 'remote' }
+  /**
+   * `landing`: the URL's callback completed while initializing; auth-js tells it after `INITIAL_SESSION`,
+   * so an app learns of a password-recovery link from the event, not only from the restored state.
+   */
+  | { type: 'authEvent'; event: AuthChangeEvent; session: Session | null; origin: 'local' | 'remote'; landing?: boolean }
 
 // ---- contracts of the provided actors ----
 
@@ -126,12 +144,23 @@ export interface SignInInput {
 export interface SignInOutput {
   session: Session | null
   user: User | null
-  /** The auth-js event this sign-in stands for. */
-  event: 'SIGNED_IN' | 'PASSWORD_RECOVERY'
+  /** The auth-js event this sign-in stands for (`USER_UPDATED`: an identity linked to the signed-in user). */
+  event: 'SIGNED_IN' | 'PASSWORD_RECOVERY' | 'USER_UPDATED'
   /** The password grant's verdict on a correct but weak password. */
   weakPassword?: WeakPassword
   /** A first step that needs another (the second address of a secure email change). */
   message?: string
+}
+
+export interface RedirectInput {
+  io: LifecycleIo
+  operation: RedirectOperation
+}
+
+/** Where the user is (or would be) sent: the provider's URL, and the PKCE flow's id when one was started. */
+export interface RedirectOutput {
+  url: string
+  flowId: string | null
 }
 
 export interface MfaVerifyInput {

@@ -11,7 +11,10 @@ import { AuthSessionMissingError } from '../src/errors.js'
 import { signedOutReasonFor, toAuthError } from './failures.js'
 import {
   initialContext,
+  landingError,
+  landingInput,
   lifecycleSetup,
+  redirectInput,
   refreshedSession,
   refreshInput,
   signedInSession,
@@ -19,6 +22,7 @@ import {
   signOutInput,
   verifyMfaInput,
 } from './lifecycle-setup.js'
+import type { SignInOutput } from './lifecycle-types.js'
 
 /**
  * A sign-in or second-factor attempt failed: back to whatever status the existing session (or its
@@ -32,18 +36,65 @@ const attemptFailed = {
   ],
 } as const
 
-const initializing = lifecycleSetup.createStateConfig({
-  invoke: {
-    id: 'restore',
-    src: 'restoreSession',
-    input: ({ context }) => ({ io: context.io }),
-    onDone: {
-      target: 'resolvingStatus',
-      actions: { type: 'restoreFromStorage', params: ({ event }) => event.output },
+/**
+ * Back from a provider or an email link with a credential in the URL: it is completed before anything
+ * else, and a failure leaves the stored session (if any) as it was, with the error on record.
+ */
+const completeLanding = {
+  id: 'completeLanding',
+  src: 'signIn',
+  input: landingInput,
+  onDone: [
+    {
+      guard: { type: 'signInCarriesSession', params: ({ event }: { event: { output: SignInOutput } }) => ({ output: event.output }) },
+      target: '#lifecycle.resolvingStatus',
+      actions: [
+        'consumeLanding',
+        { type: 'storeSession', params: ({ event }: { event: { output: SignInOutput } }) => ({ session: signedInSession(event.output) }) },
+        {
+          type: 'announce',
+          params: ({ event }: { event: { output: SignInOutput } }) => ({ event: event.output.event, session: event.output.session, landing: true }),
+        },
+      ],
     },
-    onError: {
-      target: 'signedOut',
-      actions: { type: 'restoreFailed', params: ({ event }) => ({ error: event.error }) },
+    { target: 'restoring', actions: 'consumeLanding' },
+  ],
+  onError: {
+    target: 'restoring',
+    actions: ['consumeLanding', { type: 'recordError', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) }],
+  },
+} as const
+
+const initializing = lifecycleSetup.createStateConfig({
+  initial: 'readingUrl',
+  states: {
+    // Not a place to rest: what the page's URL brought back decides what initializing does first.
+    readingUrl: {
+      always: [
+        { guard: 'returnedWithCode', target: 'exchangingCode' },
+        { guard: 'returnedWithTokens', target: 'adoptingUrlTokens' },
+        { guard: 'returnedWithError', target: 'restoring', actions: [{ type: 'recordError', params: landingError }, 'consumeLanding'] },
+        { target: 'restoring' },
+      ],
+    },
+    /** PKCE: the code is traded, with the verifier stored when the flow began, for a session. */
+    exchangingCode: { invoke: completeLanding },
+    /** Implicit flow: the fragment's tokens are checked with the server before they are adopted. */
+    adoptingUrlTokens: { invoke: completeLanding },
+    restoring: {
+      invoke: {
+        id: 'restore',
+        src: 'restoreSession',
+        input: ({ context }) => ({ io: context.io }),
+        onDone: {
+          target: '#lifecycle.resolvingStatus',
+          actions: { type: 'restoreFromStorage', params: ({ event }) => event.output },
+        },
+        onError: {
+          target: '#lifecycle.signedOut',
+          actions: { type: 'restoreFailed', params: ({ event }) => ({ error: event.error }) },
+        },
+      },
     },
   },
 })
@@ -63,6 +114,7 @@ const signedOut = lifecycleSetup.createStateConfig({
   tags: 'settled',
   on: {
     SIGN_IN: { target: 'signingIn' },
+    REDIRECT: { target: 'signingIn.leavingForProvider' },
     SESSION_CHANGED_ELSEWHERE: {
       target: 'resolvingStatus',
       actions: [
@@ -78,6 +130,7 @@ const signingIn = lifecycleSetup.createStateConfig({
   on: {
     // A newer sign-in replaces the one in flight; the older callers are told it was superseded.
     SIGN_IN: { target: '.credentials', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
+    REDIRECT: { target: '.leavingForProvider', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
   },
   states: {
     credentials: {
@@ -101,6 +154,22 @@ const signingIn = lifecycleSetup.createStateConfig({
             actions: { type: 'reply', params: ({ event }) => ({ kind: 'SIGN_IN' as const, value: event.output }) },
           },
         ],
+        onError: attemptFailed,
+      },
+    },
+    /**
+     * On the way to an identity provider: the PKCE verifier is stored and the provider's URL made (or asked
+     * for); the browser leaves unless told not to. The session changes only when the user comes back.
+     */
+    leavingForProvider: {
+      invoke: {
+        id: 'leaveForProvider',
+        src: 'leaveForProvider',
+        input: redirectInput,
+        onDone: {
+          target: '#lifecycle.resolvingStatus',
+          actions: { type: 'reply', params: ({ event }) => ({ kind: 'REDIRECT' as const, value: event.output }) },
+        },
         onError: attemptFailed,
       },
     },
@@ -140,6 +209,7 @@ const signedIn = lifecycleSetup.createStateConfig({
   },
   on: {
     SIGN_IN: { target: 'signingIn' },
+    REDIRECT: { target: 'signingIn.leavingForProvider' },
     VERIFY_MFA: { target: 'signingIn.secondFactor' },
     REFRESH: { target: 'refreshing' },
     USER_UPDATED: {

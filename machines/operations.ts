@@ -5,7 +5,15 @@
  * an ID token) is a new member here and a new case there, and the chart does not change.
  * @module
  */
-import type { AnonymousSignInParams, PasswordGrantParams, SignUpParams, VerifyOtpRequest } from '../src/api/index.js'
+import type {
+  AnonymousSignInParams,
+  AuthorizeParams,
+  IdTokenGrantBody,
+  PasswordGrantParams,
+  SignUpParams,
+  SsoRequestBody,
+  VerifyOtpRequest,
+} from '../src/api/index.js'
 import type { CallOptions } from '../src/types.js'
 
 /** Every way of trading something the user holds for a session. */
@@ -18,6 +26,15 @@ export type SignInOperation =
   | { kind: 'setSession'; accessToken: string; refreshToken: string; options?: CallOptions }
   /** A refresh token other than the current session's, traded for a session of its own. */
   | { kind: 'refreshToken'; refreshToken: string; options?: CallOptions }
+  /**
+   * The `code` a PKCE redirect brought back, traded with the verifier stored when the flow began (the
+   * flow id, when the redirect carried one, says which).
+   */
+  | { kind: 'exchangeCode'; authCode: string; flowId: string | null; options?: CallOptions }
+  /** Tokens an implicit-flow redirect put in the URL's fragment; checked with `GET /user` before adoption. */
+  | { kind: 'redirectTokens'; tokens: RedirectTokens; recovery: boolean; options?: CallOptions }
+  /** An OIDC ID token from the provider's own SDK; `linkWith` (an access token) links it to that user. */
+  | { kind: 'idToken'; body: IdTokenGrantBody; linkWith?: string; options?: CallOptions }
 
 export type SignInKind = SignInOperation['kind']
 
@@ -29,3 +46,22 @@ export interface MfaVerifyOperation {
   code: string
   options?: CallOptions
 }
+
+/** The session fields of an implicit-flow redirect's fragment. */
+export interface RedirectTokens {
+  access_token: string
+  refresh_token: string
+  expires_in: number
+  expires_at?: number
+  token_type: string
+  provider_token?: string
+  provider_refresh_token?: string
+}
+
+/**
+ * Sending the user to an identity provider: the URL is built (OAuth) or asked for (SSO), a PKCE verifier
+ * stored first when `pkce`, and the browser sent there unless `navigate` is false.
+ */
+export type RedirectOperation =
+  | { kind: 'oauth'; params: Omit<AuthorizeParams, 'codeChallenge' | 'codeChallengeMethod'>; pkce: boolean; navigate: boolean; options?: CallOptions }
+  | { kind: 'sso'; body: SsoRequestBody; pkce: boolean; navigate: boolean; options?: CallOptions }

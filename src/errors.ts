@@ -50,6 +50,9 @@ export type ClientErrorCode =
   | 'storage_error'
   | 'busy'
   | 'disposed'
+  | 'pkce_code_verifier_not_found'
+  | 'pkce_grant_code_exchange'
+  | 'implicit_grant_redirect'
 
 /** A server code, a client code, or a code from a newer server that this version does not list. */
 export type ErrorCode = KnownErrorCode | ClientErrorCode | (string & {})
@@ -63,6 +66,9 @@ export type AuthErrorName =
   | 'AuthInvalidCredentialsError'
   | 'AuthInvalidTokenResponseError'
   | 'AuthInvalidJwtError'
+  | 'AuthPKCEGrantCodeExchangeError'
+  | 'AuthPKCECodeVerifierMissingError'
+  | 'AuthImplicitGrantRedirectError'
 
 /** Base of every error this library rejects with. */
 export class AuthError extends Error {
@@ -149,6 +155,48 @@ export class AuthInvalidJwtError extends AuthError {
   }
 }
 
+/** What an error redirect from the server said (`error` and `error_code` of the callback URL). */
+export interface RedirectErrorDetails {
+  error: string
+  code: string
+}
+
+/**
+ * The callback URL carried an error (`?error=…&error_code=…&error_description=…`), or tokens that could not
+ * be used. `details` holds the server's own `error` and `error_code`.
+ */
+export class AuthImplicitGrantRedirectError extends AuthError {
+  override readonly name = 'AuthImplicitGrantRedirectError'
+  readonly details: RedirectErrorDetails | null
+  constructor(message: string, details: RedirectErrorDetails | null = null) {
+    super(message, 500, 'implicit_grant_redirect')
+    this.details = details
+  }
+
+  override toJSON(): ReturnType<AuthError['toJSON']> & { details: RedirectErrorDetails | null } {
+    return { ...super.toJSON(), details: this.details }
+  }
+}
+
+/** A callback URL that cannot start a code exchange here (a fragment in a PKCE client, no code). */
+export class AuthPKCEGrantCodeExchangeError extends AuthError {
+  override readonly name = 'AuthPKCEGrantCodeExchangeError'
+  constructor(message: string) {
+    super(message, 500, 'pkce_grant_code_exchange')
+  }
+}
+
+/**
+ * A code came back but this storage holds no verifier for it: the flow was started in another browser or
+ * storage, or the verifier was already used. No request is made.
+ */
+export class AuthPKCECodeVerifierMissingError extends AuthError {
+  override readonly name = 'AuthPKCECodeVerifierMissingError'
+  constructor() {
+    super('PKCE code verifier not found in storage. The flow must start and finish in the same browser and storage.', 400, 'pkce_code_verifier_not_found')
+  }
+}
+
 export type AnyAuthError =
   | AuthApiError
   | AuthRetryableFetchError
@@ -157,6 +205,9 @@ export type AnyAuthError =
   | AuthInvalidCredentialsError
   | AuthInvalidTokenResponseError
   | AuthInvalidJwtError
+  | AuthImplicitGrantRedirectError
+  | AuthPKCEGrantCodeExchangeError
+  | AuthPKCECodeVerifierMissingError
   | AuthError
 
 export function isAuthError(error: unknown): error is AuthError {

@@ -22,7 +22,7 @@ export { memoryStorage, defaultStorage, defaultStorageKey } from './storage/inde
 export type { SupportedStorage } from './storage/index.js'
 export { lifecycleMachine } from '../machines/lifecycle.js'
 export type { MfaApi } from './client/mfa.js'
-export type { InspectObserver } from './client/redact.js'
+export type { InspectObserver } from './client/inspection.js'
 // The chart's types, named by `lifecycleMachine` and `AuthClient.actor`.
 export type { LifecycleMachine } from '../machines/lifecycle.js'
 export type {
@@ -34,6 +34,9 @@ export type {
   MfaVerifyInput,
   MfaVerifyOutput,
   OperationResult,
+  RedirectInput,
+  RedirectLanding,
+  RedirectOutput,
   RefreshInput,
   RefreshOutput,
   RestoreInput,
@@ -44,9 +47,19 @@ export type {
   SignOutOutput,
   StorageProblem,
 } from '../machines/lifecycle-types.js'
-export type { MfaVerifyOperation, SignInOperation } from '../machines/operations.js'
+export type { MfaVerifyOperation, RedirectOperation, RedirectTokens, SignInOperation } from '../machines/operations.js'
+export type { DetectSessionInUrl } from './client/page-url.js'
 // What the chart's operations and I/O name: the wire-level request shapes, the transport, the session store, the coordinator.
-export type { AnonymousSignInParams, CodeChallengeMethod, PasswordGrantParams, PkceParams, SignUpParams } from './api/index.js'
+export type {
+  AnonymousSignInParams,
+  AuthorizeParams,
+  CodeChallengeMethod,
+  IdTokenGrantParams,
+  PasswordGrantParams,
+  PkceParams,
+  SignUpParams,
+  SsoParams,
+} from './api/index.js'
 export type { VerifyOtpRequest } from './api/verify.js'
 export type { Http, HttpConfig, HttpMethod, HttpResponse, RequestOptions } from './http/index.js'
 export type { SessionStore, StoreProblem } from './storage/session-store.js'

@@ -6,6 +6,7 @@
 import type { Http } from '../http/client.js'
 import type { CallOptions, TokenResponse } from '../types.js'
 import { parseTokenResponse } from './session-response.js'
+import type { IdTokenGrantBody } from './identities.js'
 import { captchaMeta, contactField, requireContact, requireString } from './validate.js'
 
 export interface PasswordGrantParams {
@@ -69,5 +70,18 @@ export async function exchangeCodeForSession(
 ): Promise<TokenResponse> {
   const body = { auth_code: requireString(p.authCode, 'authCode'), code_verifier: requireString(p.codeVerifier, 'codeVerifier') }
   const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: 'pkce' }, body })
+  return parseTokenResponse(data)
+}
+
+/**
+ * A grant whose body another module built and checked (the ID-token grant of `supabase-auth-machine/identities`).
+ *
+ * @example
+ * ```ts
+ * const tokens = await tokenGrant(http, 'id_token', idTokenGrantBody(params, false))
+ * ```
+ */
+export async function tokenGrant(http: Http, grantType: 'id_token', body: IdTokenGrantBody, options?: CallOptions & { jwt?: string }): Promise<TokenResponse> {
+  const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: grantType }, body })
   return parseTokenResponse(data)
 }

@@ -10,6 +10,8 @@ import type {
   LifecycleContext,
   MfaVerifyInput,
   MfaVerifyOutput,
+  RedirectInput,
+  RedirectOutput,
   RefreshInput,
   RefreshOutput,
   RestoreInput,
@@ -24,6 +26,7 @@ import * as api from '../api/index.js'
 import { AuthError, isAuthError } from '../errors.js'
 import { combineSignals } from '../http/signals.js'
 import type { CallOptions, Session } from '../types.js'
+import { callRedirect } from './redirect-calls.js'
 import { callSignIn } from './sign-in-calls.js'
 import { toSession } from './session.js'
 
@@ -60,13 +63,17 @@ const restoreSession = fromPromise<RestoreOutput, RestoreInput>(async ({ input }
 })
 
 const signIn = fromPromise<SignInOutput, SignInInput>(async ({ input, signal }) => {
-  const { transport, store, clock } = input.io
-  const output = await withCallerSignal(signal, input.operation.options, (options) =>
-    callSignIn(transport, () => clock.now(), input.operation, options),
-  )
+  const { store } = input.io
+  const output = await withCallerSignal(signal, input.operation.options, (options) => callSignIn(input.io, input.operation, options))
   // Leaving `signingIn` aborts the signal: the late session must not be saved.
   if (signal.aborted) throw abortedError(signal)
   if (output.session) await store.write(output.session)
+  return output
+})
+
+const leaveForProvider = fromPromise<RedirectOutput, RedirectInput>(async ({ input, signal }) => {
+  const output = await withCallerSignal(signal, input.operation.options, (options) => callRedirect(input.io, input.operation, options))
+  if (signal.aborted) throw abortedError(signal)
   return output
 })
 
@@ -129,7 +136,7 @@ const signOut = fromPromise<SignOutOutput, SignOutInput>(async ({ input, signal 
 })
 
 /** The chart's actors, made once and shared by every client. */
-export const lifecycleActors = { restoreSession, signIn, verifyMfa, refreshSession, signOut }
+export const lifecycleActors = { restoreSession, signIn, leaveForProvider, verifyMfa, refreshSession, signOut }
 
 /** The chart's storage actions: they act on the I/O in the context of the client that runs them. */
 export const lifecycleActions = {

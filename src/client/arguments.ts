@@ -6,13 +6,15 @@
  * method carried it.
  * @module
  */
-import type { MfaVerifyOperation, SignInOperation } from '../../machines/operations.js'
+import type { MfaVerifyOperation, RedirectOperation, SignInOperation } from '../../machines/operations.js'
 import type { RecoverParams, ResendParams as ApiResendParams, SendOtpParams, UpdateUserParams } from '../api/index.js'
 import { optionalString, requireObject, requireOneOf, requireString } from '../api/validate.js'
+import { validFlowId } from '../storage/index.js'
 import type { CallOptions, SignOutScope } from '../types.js'
 import type {
   ResendParams,
   SignInAnonymouslyCredentials,
+  SignInWithOAuthCredentials,
   SignInWithPasswordCredentials,
   SignInWithPasswordlessCredentials,
   SignUpWithPasswordCredentials,
@@ -41,7 +43,7 @@ function deliveryOf(
   return { redirectTo: 'emailRedirectTo' in extra ? extra.emailRedirectTo : undefined }
 }
 
-export function signUpOperation(credentials: SignUpWithPasswordCredentials, options?: CallOptions): SignInOperation {
+export function signUpOperation(credentials: SignUpWithPasswordCredentials, options?: CallOptions): Extract<SignInOperation, { kind: 'signUp' }> {
   requireObject(credentials, 'credentials')
   const contact = contactOf(credentials)
   const extra = credentials.options ?? {}
@@ -142,4 +144,27 @@ export function updateUserRequest(attributes: object, options: { emailRedirectTo
 export function signOutScope(params: { scope?: SignOutScope }): SignOutScope {
   requireObject(params, 'params')
   return requireOneOf(params.scope ?? 'global', ['global', 'local', 'others'] as const, 'scope')
+}
+
+/** `signInWithOAuth` / `linkIdentity`: the redirect, PKCE unless the client uses the implicit flow. */
+export function oauthOperation(
+  credentials: SignInWithOAuthCredentials,
+  flowType: 'pkce' | 'implicit',
+  options?: CallOptions,
+): Extract<RedirectOperation, { kind: 'oauth' }> {
+  requireObject(credentials, 'credentials')
+  const extra = credentials.options ?? {}
+  return {
+    kind: 'oauth',
+    params: { provider: requireString(credentials.provider, 'provider'), redirectTo: extra.redirectTo, scopes: extra.scopes, queryParams: extra.queryParams },
+    pkce: flowType === 'pkce',
+    navigate: extra.skipBrowserRedirect !== true,
+    options,
+  }
+}
+
+/** `exchangeCodeForSession(code, { flowId })`. */
+export function exchangeCodeOperation(authCode: string, options?: CallOptions & { flowId?: string }): SignInOperation {
+  const { flowId, ...callOptions } = options ?? {}
+  return { kind: 'exchangeCode', authCode: requireString(authCode, 'authCode'), flowId: validFlowId(flowId), options: callOptions }
 }

@@ -7,13 +7,14 @@
 import type { Observable } from 'rxjs'
 import type { Actor } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
-import type { SignInOutput } from '../../machines/lifecycle-types.js'
 import * as api from '../api/index.js'
 import { type AuthError, AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
 import { attachTransport } from '../http/transport-key.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
 import {
   anonymousOperation,
+  exchangeCodeOperation,
+  oauthOperation,
   otpRequest,
   passwordOperation,
   recoverRequest,
@@ -26,28 +27,30 @@ import {
   verifyOtpOperation,
 } from './arguments.js'
 import { ClientCore } from './core.js'
+import { attachCore } from './core-key.js'
 import { withSession } from './gateway.js'
 import { MfaApi } from './mfa.js'
 import type { AuthClientOptions } from './options.js'
+import { withPkceChallenge } from './pkce-start.js'
+import { authResponse } from './responses.js'
 import { type AuthState, toAuthState } from './state.js'
 import type { AuthEventItem } from './streams.js'
 import type {
+  AuthCodeExchangeResponse,
   AuthOtpResponse,
   AuthResponse,
   AuthStateChangeSubscription,
   AuthTokenResponsePassword,
+  OAuthResponse,
   ResendParams,
   SignInAnonymouslyCredentials,
+  SignInWithOAuthCredentials,
   SignInWithPasswordCredentials,
   SignInWithPasswordlessCredentials,
   SignUpWithPasswordCredentials,
   VerifyOtpParams,
 } from './types.js'
 
-/** The auth-js `data` of a sign-in: the user and session, and the message of a step that needs another. */
-function authResponse(output: SignInOutput): AuthResponse {
-  return output.message === undefined ? { user: output.user, session: output.session } : { user: output.user, session: output.session, message: output.message }
-}
 
 /**
  * `[Symbol.asyncDispose](): Promise<void>` where the app's TypeScript lib declares `Symbol.asyncDispose`
@@ -96,6 +99,8 @@ export class AuthClient {
     this.mfa = new MfaApi(this.#core)
     // For `supabase-auth-machine/jwt` (the JWKS request), without a member in this class's public type.
     attachTransport(this, this.#core.io.transport)
+    // For `supabase-auth-machine/identities`, whose calls run through this client's chart.
+    attachCore(this, this.#core)
   }
 
   /** Status, session, user, assurance level and last error; the current value on subscribe, then each change. */
@@ -133,7 +138,10 @@ export class AuthClient {
    * @example await auth.signUp({ email: 'a@example.com', password: 'correct horse' })
    */
   async signUp(credentials: SignUpWithPasswordCredentials, options?: CallOptions): Promise<AuthResponse> {
-    const output = await this.#core.signIn(signUpOperation(credentials, options), 'sign up')
+    const operation = signUpOperation(credentials, options)
+    const output = await withPkceChallenge(this.#core, { applies: operation.params.email !== undefined }, (pkce) =>
+      this.#core.signIn({ ...operation, params: { ...operation.params, ...pkce } }, 'sign up'),
+    )
     return authResponse(output)
   }
 
@@ -157,7 +165,10 @@ export class AuthClient {
    */
   async signInWithOtp(credentials: SignInWithPasswordlessCredentials, options?: CallOptions): Promise<AuthOtpResponse> {
     this.#core.assertLive()
-    const { messageId } = await api.sendOtp(this.#core.io.transport, otpRequest(credentials), options)
+    const request = otpRequest(credentials)
+    const { messageId } = await withPkceChallenge(this.#core, { applies: request.email !== undefined }, (pkce) =>
+      api.sendOtp(this.#core.io.transport, { ...request, ...pkce }, options),
+    )
     return { user: null, session: null, messageId }
   }
 
@@ -193,6 +204,27 @@ export class AuthClient {
     return { session, user: session.user }
   }
 
+  /**
+   * Starts a sign-in with an OAuth provider. In a browser the page leaves for the provider (unless
+   * `skipBrowserRedirect`); back at `redirectTo`, `detectSessionInUrl` completes the sign-in.
+   * @example await auth.signInWithOAuth({ provider: 'github', options: { redirectTo: location.origin } })
+   */
+  async signInWithOAuth(credentials: SignInWithOAuthCredentials, options?: CallOptions): Promise<OAuthResponse> {
+    const { url } = await this.#core.redirect(oauthOperation(credentials, this.#core.flowType, options), 'sign in with OAuth')
+    return { provider: credentials.provider, url }
+  }
+
+  /**
+   * Trades the `code` of a PKCE redirect for a session, with the verifier this storage holds for it (on a
+   * server: the request's cookies). `flowId`: the redirect's `sb_flow_id`, when it carried one.
+   * @example await auth.exchangeCodeForSession(new URL(request.url).searchParams.get('code')!)
+   */
+  async exchangeCodeForSession(authCode: string, options?: CallOptions & { flowId?: string }): Promise<AuthCodeExchangeResponse> {
+    const output = await this.#core.signIn(exchangeCodeOperation(authCode, options), 'exchange the code')
+    if (output.session === null || output.user === null) throw new AuthInvalidTokenResponseError()
+    return { user: output.user, session: output.session, redirectType: output.event === 'PASSWORD_RECOVERY' ? 'recovery' : null }
+  }
+
   /** The session, refreshed first if it is about to expire. `null` when signed out. */
   async getSession(): Promise<{ session: Session | null }> {
     return { session: await this.#core.getSession() }
@@ -215,7 +247,11 @@ export class AuthClient {
    */
   async updateUser(attributes: UserAttributes, options?: CallOptions & { emailRedirectTo?: string }): Promise<{ user: User }> {
     const request = updateUserRequest(attributes, options)
-    const user = await withSession(this.#core, (token) => api.updateUser(this.#core.io.transport, token, attributes, request, options))
+    const user = await withSession(this.#core, (token) =>
+      withPkceChallenge(this.#core, { applies: attributes.email !== undefined }, (pkce) =>
+        api.updateUser(this.#core.io.transport, token, attributes, { ...request, ...pkce }, options),
+      ),
+    )
     this.#core.actor.send({ type: 'USER_UPDATED', user })
     return { user }
   }
@@ -226,7 +262,8 @@ export class AuthClient {
    */
   async resetPasswordForEmail(email: string, params: { redirectTo?: string; captchaToken?: string } = {}, options?: CallOptions): Promise<Record<string, never>> {
     this.#core.assertLive()
-    return api.recover(this.#core.io.transport, email, recoverRequest(params), options)
+    const request = recoverRequest(params)
+    return withPkceChallenge(this.#core, { recovery: true }, (pkce) => api.recover(this.#core.io.transport, email, { ...request, ...pkce }, options))
   }
 
   /**
@@ -235,7 +272,10 @@ export class AuthClient {
    */
   async resend(params: ResendParams, options?: CallOptions): Promise<AuthOtpResponse> {
     this.#core.assertLive()
-    const { messageId } = await api.resend(this.#core.io.transport, resendRequest(params), options)
+    const request = resendRequest(params)
+    const { messageId } = await withPkceChallenge(this.#core, { applies: request.email !== undefined }, (pkce) =>
+      api.resend(this.#core.io.transport, { ...request, ...pkce }, options),
+    )
     return { user: null, session: null, messageId }
   }
 

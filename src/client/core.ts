@@ -13,10 +13,12 @@ import type {
   LifecycleIo,
   MfaVerifyOutput,
   OperationResult,
+  RedirectLanding,
+  RedirectOutput,
   SignInOutput,
   SignOutOutput,
 } from '../../machines/lifecycle-types.js'
-import type { MfaVerifyOperation, SignInOperation } from '../../machines/operations.js'
+import type { MfaVerifyOperation, RedirectOperation, SignInOperation } from '../../machines/operations.js'
 import { DEFAULT_REFRESH_MARGIN_MS, isExpired, isExpiringSoon } from '../../machines/refresh-policy.js'
 import { statusOf } from '../../machines/status.js'
 import { createCoordinator } from '../coordination/index.js'
@@ -27,7 +29,8 @@ import { createSessionStore, defaultStorage, defaultStorageKey, memoryStorage } 
 import type { Session } from '../types.js'
 import { lifecycleActions, lifecycleActors } from './actors.js'
 import type { AuthClientOptions } from './options.js'
-import { redactingInspector } from './redact.js'
+import { cleanPageUrl, currentPageUrl, readLanding } from './page-url.js'
+import { inspectorFor } from './inspection.js'
 import { untilSettled } from './settled.js'
 import { type AuthStreams, createStreams } from './streams.js'
 import { Waiters } from './waiters.js'
@@ -38,6 +41,19 @@ type Command = Extract<LifecycleEvent, { type: OperationResult['kind'] }>
 /** An operation ended with another kind's result: a bug in the chart, reported rather than cast away. */
 function mismatch(expected: Command['type'], result: OperationResult): AuthError {
   return new AuthError(`Expected the result of ${expected}, got ${result.kind}`, undefined, 'unexpected_failure')
+}
+
+/**
+ * The callback the app was opened with, if any: the given `pageUrl`, or the browser page's URL, which is
+ * then cleaned at once so the callback is used once whatever becomes of it.
+ */
+function landingOf(options: AuthClientOptions, flowType: 'pkce' | 'implicit'): RedirectLanding | null {
+  const detect = options.detectSessionInUrl ?? true
+  if (options.pageUrl !== undefined) return readLanding(options.pageUrl, flowType, detect)
+  const href = currentPageUrl()
+  const landing = href === undefined ? null : readLanding(href, flowType, detect)
+  if (landing !== null) cleanPageUrl()
+  return landing
 }
 
 /** How many times a command waits for the chart to settle before giving up as `busy`. */
@@ -61,6 +77,7 @@ export class ClientCore {
   readonly streams: AuthStreams
   readonly ready: Promise<void>
   readonly refreshMarginMs: number
+  readonly flowType: 'pkce' | 'implicit'
   readonly #waiters = new Waiters()
   readonly #cleanups: Array<() => void> = []
   #disposed = false
@@ -69,6 +86,7 @@ export class ClientCore {
     if (typeof options?.url !== 'string' || options.url === '') throw new AuthInvalidCredentialsError('createAuthClient needs a `url`')
     const clock = options.clock ?? systemClock
     this.refreshMarginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS
+    this.flowType = options.flowType === 'implicit' ? 'implicit' : 'pkce'
     const storage = options.persistSession === false ? memoryStorage() : (options.storage ?? defaultStorage())
     const key = options.storageKey ?? defaultStorageKey(options.url)
     this.io = {
@@ -78,15 +96,12 @@ export class ClientCore {
       clock,
     }
 
-    const inspect = options.inspect
-      ? options.redactInspection === false
-        ? options.inspect
-        : redactingInspector(options.inspect)
-      : undefined
+    const inspect = inspectorFor(options.inspect, options.redactInspection)
     this.actor = createActor(providedLifecycle(), {
       input: {
         io: this.io,
         settings: { autoRefreshToken: options.autoRefreshToken ?? true, refreshMarginMs: this.refreshMarginMs, lockTimeoutMs: options.lockTimeoutMs },
+        landing: landingOf(options, this.flowType),
       },
       clock: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (handle) => clock.clearTimeout(handle) },
       ...(inspect ? { inspect } : {}),
@@ -122,7 +137,10 @@ export class ClientCore {
     if (emitted.origin === 'local') {
       this.io.coordinator.publish({ type: 'session', event: emitted.event, session: emitted.session })
     }
-    this.streams.publish({ event: emitted.event, session: emitted.session })
+    const item = { event: emitted.event, session: emitted.session }
+    // After the INITIAL_SESSION of everyone subscribed so far, which is sent once `ready` resolves.
+    if (emitted.landing) void this.ready.then(() => this.streams.publish(item))
+    else this.streams.publish(item)
   }
 
   get status(): AuthStatus {
@@ -157,6 +175,13 @@ export class ClientCore {
     const result = await this.#run({ type: 'SIGN_IN', operation }, what)
     if (result.kind === 'SIGN_IN') return result.value
     throw mismatch('SIGN_IN', result)
+  }
+
+  /** Sends the user to an identity provider (or only makes the URL); a sign-in in flight is replaced. */
+  async redirect(operation: RedirectOperation, what: string): Promise<RedirectOutput> {
+    const result = await this.#run({ type: 'REDIRECT', operation }, what)
+    if (result.kind === 'REDIRECT') return result.value
+    throw mismatch('REDIRECT', result)
   }
 
   /** Upgrades the session with a second factor. */

@@ -4,7 +4,8 @@
  */
 import type { SupportedStorage } from '../storage/index.js'
 import type { Clock } from '../runtime/timers.js'
-import type { InspectObserver } from './redact.js'
+import type { DetectSessionInUrl } from './page-url.js'
+import type { InspectObserver } from './inspection.js'
 
 export interface AuthClientOptions {
   /** The Auth base URL: `https://<ref>.supabase.co/auth/v1`, or the `url` of the local auth server. */
@@ -25,9 +26,12 @@ export interface AuthClientOptions {
   fetch?: typeof fetch
   /** Time source and timer scheduler; the default's timers never keep Node alive. */
   clock?: Clock
-  /** Receives the chart's inspection events (e.g. `@statelyai/inspect`). Secrets are redacted unless `redactInspection: false`. */
+  /**
+   * Receives the chart's inspection events (e.g. `@statelyai/inspect`): an observer wrapped by
+   * `redactedInspector` from `supabase-auth-machine/inspect`, which replaces secrets by `[redacted]`.
+   */
   inspect?: InspectObserver
-  /** Default true: passwords, codes and tokens are replaced by `[redacted]` before reaching `inspect`. */
+  /** false: `inspect` may be a raw observer, and sees passwords, codes and tokens. */
   redactInspection?: boolean
   /** Default per-request timeout in ms (10 000). Each method also takes `{ timeout, signal }`. */
   timeout?: number
@@ -37,5 +41,20 @@ export interface AuthClientOptions {
   lockTimeoutMs?: number
   /** Longest wait for a storage call before falling back to memory, in ms (5 000). */
   storageTimeoutMs?: number
+  /**
+   * How redirects bring the user back: `pkce` (default, as supabase-js) with a `?code=` traded for a
+   * session, or `implicit` with the tokens in the URL's fragment.
+   */
+  flowType?: 'pkce' | 'implicit'
+  /**
+   * In a browser, complete a sign-in the page's URL brought back (a `?code=`, a `#access_token=…`, or an
+   * error redirect) while initializing, then remove it from the URL. Default true; a function decides per URL.
+   */
+  detectSessionInUrl?: DetectSessionInUrl
+  /**
+   * The URL the app was opened with, where there is no `window.location` to read (a React Native deep
+   * link, a test): read as `detectSessionInUrl` reads the page's URL, and not rewritten.
+   */
+  pageUrl?: string
 }
 

@@ -3,11 +3,13 @@
  * the switch on `kind` is the whole dispatch, checked for exhaustiveness by the compiler.
  * @module
  */
-import type { SignInOutput } from '../../machines/lifecycle-types.js'
-import type { SignInOperation } from '../../machines/operations.js'
+import type { LifecycleIo, SignInOutput } from '../../machines/lifecycle-types.js'
+import type { RedirectTokens, SignInOperation } from '../../machines/operations.js'
 import * as api from '../api/index.js'
+import { AuthApiError, AuthPKCECodeVerifierMissingError } from '../errors.js'
 import { decodeJwt } from '../encoding/jwt.js'
 import type { Http } from '../http/index.js'
+import { finishPkceFlow, pendingPkceFlows, type SessionStore } from '../storage/index.js'
 import type { CallOptions, TokenResponse } from '../types.js'
 import { toSession } from './session.js'
 
@@ -17,7 +19,9 @@ function signedIn(response: TokenResponse, receivedAt: number, event: SignInOutp
 }
 
 /** Trades the operation's credential for a session (unsaved), or learns that none is due yet. */
-export async function callSignIn(transport: Http, now: () => number, operation: SignInOperation, options: CallOptions): Promise<SignInOutput> {
+export async function callSignIn(io: LifecycleIo, operation: SignInOperation, options: CallOptions): Promise<SignInOutput> {
+  const { transport } = io
+  const now = () => io.clock.now()
   switch (operation.kind) {
     case 'signUp': {
       const result = await api.signUp(transport, operation.params, options)
@@ -41,6 +45,62 @@ export async function callSignIn(transport: Http, now: () => number, operation: 
       return adoptTokens(transport, now(), operation.accessToken, operation.refreshToken, options)
     case 'refreshToken':
       return signedIn(await api.refreshAccessToken(transport, operation.refreshToken, options), now())
+    case 'exchangeCode':
+      return exchangeCode(transport, io.store, now, operation.authCode, operation.flowId, options)
+    case 'redirectTokens': {
+      const user = await api.getUser(transport, operation.tokens.access_token, options)
+      return signedIn(redirectResponse(operation.tokens, user, now()), now(), operation.recovery ? 'PASSWORD_RECOVERY' : 'SIGNED_IN')
+    }
+    case 'idToken': {
+      const response = await api.tokenGrant(transport, 'id_token', operation.body, { ...options, jwt: operation.linkWith })
+      return signedIn(response, now(), operation.linkWith === undefined ? 'SIGNED_IN' : 'USER_UPDATED')
+    }
+  }
+}
+
+function isBadVerifier(error: unknown): boolean {
+  return error instanceof AuthApiError && error.code === 'bad_code_verifier'
+}
+
+/**
+ * Trades a PKCE code for a session. The stored verifiers are tried most likely first; the server keeps the
+ * code when a verifier does not match, so a second flow's verifier may be tried after the first. A code
+ * with no verifier here fails before any request.
+ */
+async function exchangeCode(
+  transport: Http,
+  store: SessionStore,
+  now: () => number,
+  authCode: string,
+  flowId: string | null,
+  options: CallOptions,
+): Promise<SignInOutput> {
+  const flows = await pendingPkceFlows(store, flowId)
+  if (flows.length === 0) throw new AuthPKCECodeVerifierMissingError()
+  for (const [index, flow] of flows.entries()) {
+    try {
+      const response = await api.exchangeCodeForSession(transport, { authCode, codeVerifier: flow.verifier }, options)
+      await finishPkceFlow(store, flow)
+      return signedIn(response, now(), flow.recovery ? 'PASSWORD_RECOVERY' : 'SIGNED_IN')
+    } catch (error) {
+      if (!isBadVerifier(error) || index === flows.length - 1) throw error
+    }
+  }
+  throw new AuthPKCECodeVerifierMissingError()
+}
+
+/** An implicit-flow fragment as a token response; `expires_at` from the server wins over our own sum. */
+function redirectResponse(tokens: RedirectTokens, user: TokenResponse['user'], receivedAt: number): TokenResponse {
+  const nowSeconds = Math.floor(receivedAt / 1000)
+  const expires_in = tokens.expires_at === undefined ? tokens.expires_in : Math.max(0, tokens.expires_at - nowSeconds)
+  return {
+    access_token: tokens.access_token,
+    refresh_token: tokens.refresh_token,
+    token_type: 'bearer',
+    expires_in,
+    user,
+    ...(tokens.provider_token === undefined ? {} : { provider_token: tokens.provider_token }),
+    ...(tokens.provider_refresh_token === undefined ? {} : { provider_refresh_token: tokens.provider_refresh_token }),
   }
 }
 

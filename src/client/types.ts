@@ -81,3 +81,52 @@ export interface AssuranceLevel {
   nextLevel: import('../types.js').AuthenticatorAssuranceLevel | null
   currentAuthenticationMethods: import('../types.js').AMREntry[]
 }
+
+/** The OAuth providers Supabase Auth has built in, or a custom one (`custom:<id>`). */
+export type Provider =
+  | 'apple' | 'azure' | 'bitbucket' | 'discord' | 'facebook' | 'figma' | 'fly' | 'github' | 'gitlab' | 'google'
+  | 'kakao' | 'keycloak' | 'linkedin' | 'linkedin_oidc' | 'notion' | 'slack' | 'slack_oidc' | 'snapchat'
+  | 'spotify' | 'twitch' | 'twitter' | 'x' | 'vercel_marketplace' | 'workos' | 'zoom' | `custom:${string}`
+
+export interface SignInWithOAuthCredentials {
+  provider: Provider
+  options?: {
+    /** Where the provider sends the user back (must pass the project's redirect allow list). */
+    redirectTo?: string
+    /** Space-separated scopes to ask the provider for, beyond its defaults. */
+    scopes?: string
+    /** Extra query parameters for the provider (`access_type: 'offline'`, `prompt: 'consent'`, …). */
+    queryParams?: Record<string, string>
+    /** Only make the URL; do not send the browser there. */
+    skipBrowserRedirect?: boolean
+  }
+}
+
+export type SignInWithSSO = ({ providerId: string } | { domain: string }) & {
+  options?: { redirectTo?: string; captchaToken?: string; skipBrowserRedirect?: boolean }
+}
+
+export interface SignInWithIdTokenCredentials {
+  /** `google`, `apple`, `azure`, `facebook`, `kakao`, `keycloak`, … or `custom:<id>`. */
+  provider: string
+  /** The ID token from the provider's SDK. */
+  token: string
+  /** The provider's access token, when the ID token has an `at_hash`. */
+  access_token?: string
+  /** The raw nonce, when the ID token's `nonce` is its SHA-256. */
+  nonce?: string
+  options?: { captchaToken?: string }
+}
+
+/** Where the browser goes (or would go) to sign in with a provider. */
+export interface OAuthResponse {
+  provider: Provider
+  url: string
+}
+
+/** A code exchanged for a session; `redirectType` is `recovery` for a password-reset link. */
+export interface AuthCodeExchangeResponse {
+  user: User
+  session: Session
+  redirectType: 'recovery' | null
+}

@@ -39,3 +39,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 export function base64UrlToString(input: string): string {
   return utf8.decode(base64UrlToBytes(input))
 }
+
+/**
+ * Encodes bytes as unpadded base64url with `btoa`.
+ *
+ * @example
+ * bytesToBase64Url(new Uint8Array([104, 105]))  // 'aGk'
+ */
+export function bytesToBase64Url(bytes: Uint8Array): string {
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}

@@ -26,6 +26,15 @@ export interface SessionStore {
   /** Removes the session key and the auth-js side keys: `${key}-user`, `${key}-code-verifier`. Never throws. */
   remove(): Promise<void>
   /**
+   * A value stored beside the session under `${key}${suffix}` (the PKCE verifiers), raw as the adapter
+   * holds it; `null` when absent or unreadable. Same queue, bound and memory fallback as the session.
+   */
+  readSide(suffix: string): Promise<string | null>
+  /** Never throws; on failure degrades to memory (and keeps the value there). */
+  writeSide(suffix: string, raw: string): Promise<void>
+  /** Never throws. */
+  removeSide(suffix: string): Promise<void>
+  /**
    * Subscribe to degradation. Each listener fires at most once, in a microtask after the failing call;
    * a listener added after degradation is not called (check {@link SessionStore.degraded} first).
    */
@@ -141,6 +150,41 @@ class StorageSlot implements SessionStore {
       const outcomes = await Promise.all(keys.map((k) => this.#call('removeItem', () => this.#storage.removeItem(k))))
       const failure = outcomes.find((outcome) => !outcome.ok)
       if (failure !== undefined && !failure.ok) this.#degrade(failure.error)
+    })
+  }
+
+  readSide(suffix: string): Promise<string | null> {
+    const key = this.key + suffix
+    return this.#serialized(async () => {
+      if (this.#memory !== undefined) return this.#memory.get(key) ?? null
+      const got = await this.#call('getItem', () => this.#storage.getItem(key))
+      if (got.ok) return typeof got.value === 'string' ? got.value : null
+      this.#degrade(got.error)
+      return null
+    })
+  }
+
+  writeSide(suffix: string, raw: string): Promise<void> {
+    const key = this.key + suffix
+    return this.#serialized(async () => {
+      if (this.#memory === undefined) {
+        const set = await this.#call('setItem', () => this.#storage.setItem(key, raw))
+        if (set.ok) return
+        this.#degrade(set.error)
+      }
+      this.#memory?.set(key, raw)
+    })
+  }
+
+  removeSide(suffix: string): Promise<void> {
+    const key = this.key + suffix
+    return this.#serialized(async () => {
+      if (this.#memory !== undefined) {
+        this.#memory.delete(key)
+        return
+      }
+      const removed = await this.#call('removeItem', () => this.#storage.removeItem(key))
+      if (!removed.ok) this.#degrade(removed.error)
     })
   }
 

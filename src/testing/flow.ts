@@ -1,12 +1,12 @@
 /**
- * PKCE flow states (contract §6): created by email flows that carry a code challenge, redeemed once by
- * `grant_type=pkce`.
+ * Flow states (contract §6): created by email flows that carry a code challenge and by every OAuth and SSO
+ * sign-in (implicit or PKCE), redeemed once by `grant_type=pkce`.
  * @module
  */
 import { s256, safeEqual, uuid } from './crypto/hash.js'
 import type { Ctx } from './server/context.js'
 import { badRequest, HttpError, notFound } from './server/respond.js'
-import type { AuthMethod, FlowStateRow, UserRow } from './store/records.js'
+import type { AuthMethod, ExternalFlow, FlowStateRow, UserRow } from './store/records.js'
 import type { PkceParams } from './validate.js'
 
 /** Records a PKCE flow for `user`, redeemable once by `grant_type=pkce` with the matching verifier. */
@@ -25,6 +25,36 @@ export function createFlowState(ctx: Ctx, user: UserRow, pkce: PkceParams, authM
   return flow
 }
 
+/**
+ * The flow state of an OAuth or SSO sign-in, PKCE when `pkce` is given (with an auth code the app redeems),
+ * implicit otherwise. Its id is the `state` the provider sends back.
+ */
+export function createExternalFlowState(
+  ctx: Ctx,
+  pkce: PkceParams | null,
+  authMethod: AuthMethod,
+  providerType: string,
+  external: ExternalFlow,
+): FlowStateRow {
+  const flow: FlowStateRow = {
+    id: uuid(),
+    authCode: pkce ? uuid() : '',
+    codeChallenge: pkce?.challenge ?? '',
+    codeChallengeMethod: pkce?.method ?? '',
+    providerType,
+    authMethod,
+    createdAt: ctx.now(),
+    external,
+  }
+  ctx.store.flowStates.set(flow.id, flow)
+  return flow
+}
+
+/** True once the flow state is older than the flow-state expiry (measured from its creation). */
+export function isFlowExpired(ctx: Ctx, flow: FlowStateRow): boolean {
+  return ctx.now() > flow.createdAt + ctx.cfg.flowStateExpiry * 1000
+}
+
 /** The user's most recent flow state for `method` (what `GET /verify` redeems). */
 export function latestFlowState(ctx: Ctx, userId: string, method: AuthMethod): FlowStateRow | undefined {
   let best: FlowStateRow | undefined
@@ -40,7 +70,8 @@ export function redeemFlowState(ctx: Ctx, authCode: string, verifier: string): F
     throw badRequest('invalid request: both auth code and code verifier should be non-empty')
   }
   const flow = [...ctx.store.flowStates.values()].find((f) => f.authCode === authCode)
-  if (!flow) throw notFound('invalid flow state, no valid flow state found', 'flow_state_not_found')
+  // An OAuth flow has no user until the provider answered, and cannot be exchanged before.
+  if (!flow || flow.userId === undefined) throw notFound('invalid flow state, no valid flow state found', 'flow_state_not_found')
   const start = flow.authMethod === 'magiclink' && flow.authCodeIssuedAt !== undefined ? flow.authCodeIssuedAt : flow.createdAt
   if (ctx.now() > start + ctx.cfg.flowStateExpiry * 1000) {
     throw new HttpError(422, 'flow_state_expired', 'invalid flow state, flow state has expired')

@@ -18,12 +18,20 @@ import { createKeySet } from './jwt/keys.js'
 import { resolveOptions, type AuthServerOptions } from './config/options.js'
 import { createOutbox, type Outbox } from './store/outbox.js'
 import { adminLinkRoutes } from './routes/admin-links.js'
+import { createOidcIssuer, type OidcControl } from './oidc/issuer.js'
+import { createIdentityProvider, type ProviderControl } from './provider/identity-provider.js'
+import { adminSsoRoutes } from './routes/admin-sso.js'
 import { adminRoutes } from './routes/admin.js'
-import { disabledRoutes } from './routes/disabled.js'
+import { authorizeRoutes } from './routes/authorize.js'
+import { callbackRoutes } from './routes/callback.js'
+import { manualLinkingDisabledRoutes, samlDisabledRoutes } from './routes/disabled.js'
 import { factorRoutes } from './routes/factors.js'
+import { identityRoutes } from './routes/identities.js'
+import { idpRoutes } from './routes/idp.js'
 import { otpRoutes } from './routes/otp.js'
 import { publicRoutes } from './routes/public.js'
 import { signupRoutes } from './routes/signup.js'
+import { ssoRoutes } from './routes/sso.js'
 import { tokenRoutes } from './routes/token.js'
 import { userRoutes } from './routes/user.js'
 import { verifyRoutes } from './routes/verify.js'
@@ -33,7 +41,9 @@ import { createRequestLog, type RequestLog } from './server/request-log.js'
 import { BASE_PATH, createDispatcher } from './server/router.js'
 import { Store } from './store/store.js'
 
-export type { AuthServerOptions, JwtAlgorithm } from './config/options.js'
+export type { AuthServerOptions, JwtAlgorithm, ProviderUser } from './config/options.js'
+export type { ProviderControl, ProviderError } from './provider/identity-provider.js'
+export type { IdTokenClaims, OidcControl } from './oidc/issuer.js'
 export { DEFAULT_JWT_SECRET } from './config/options.js'
 export type { MessageType, Outbox, OutboxMessage } from './store/outbox.js'
 export type { FaultAction, FaultRule, Faults } from './server/faults.js'
@@ -54,6 +64,24 @@ export interface AuthServer {
   faults: Faults
   /** Every request seen (CORS preflights excluded). */
   requests: RequestLog
+  /**
+   * The built-in identity provider every OAuth provider and SSO sign-in goes through: choose who signs in,
+   * or make it answer with an error. Its page is `<url>/idp/authorize`.
+   *
+   * @example
+   * server.provider.nextUser({ sub: 'gh-42', email: 'ada@example.com' })
+   * const res = await fetch(`${server.url}/authorize?provider=github&redirect_to=http://localhost:3000/cb`, { redirect: 'manual' })
+   * // follow Location: the provider page → /callback → http://localhost:3000/cb#access_token=…
+   */
+  provider: ProviderControl
+  /**
+   * The local OIDC issuer behind `grant_type=id_token`: mints ID tokens for any provider (JWKS at
+   * `<url>/idp/.well-known/jwks.json`, audience the `oauthClientId` option).
+   *
+   * @example
+   * const id_token = await server.oidc.issueIdToken({ sub: 'g-1', email: 'ada@example.com' })
+   */
+  oidc: OidcControl
   /** Closes the server and every socket, hung requests included; idempotent. */
   close(): Promise<void>
 }
@@ -81,9 +109,16 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const outbox = createOutbox()
   const faults = createFaults()
   const requests = createRequestLog()
-  const app: App = { cfg, store: new Store(() => cfg.now()), keys, outbox, sent: { email: [], sms: [] } }
+  const idp = createIdentityProvider(cfg.oauthClientId, cfg.oauthUser)
+  const oidc = await createOidcIssuer(cfg.oauthClientId, () => cfg.now())
+  const app: App = { cfg, store: new Store(() => cfg.now()), keys, outbox, sent: { email: [], sms: [] }, idp, oidc }
   const routes = [
     ...publicRoutes,
+    ...authorizeRoutes,
+    ...callbackRoutes,
+    ...idpRoutes,
+    ...(cfg.saml ? [...ssoRoutes, ...adminSsoRoutes] : samlDisabledRoutes),
+    ...(cfg.manualLinking ? identityRoutes : manualLinkingDisabledRoutes),
     ...signupRoutes,
     ...tokenRoutes,
     ...verifyRoutes,
@@ -92,7 +127,6 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ...factorRoutes,
     ...adminRoutes,
     ...adminLinkRoutes,
-    ...disabledRoutes,
   ]
   const dispatcher = createDispatcher(app, routes, faults, requests)
   const sockets = new Set<Socket>()
@@ -104,6 +138,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const port = await listen(server, cfg.port)
   cfg.url = `http://127.0.0.1:${port}${BASE_PATH}`
   cfg.issuer ||= cfg.url
+  idp.baseUrl = cfg.url
+  oidc.baseUrl = cfg.url
   let closing: Promise<void> | undefined
 
   return {
@@ -114,6 +150,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     outbox,
     faults,
     requests,
+    provider: idp,
+    oidc,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve())

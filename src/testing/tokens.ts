@@ -21,14 +21,17 @@ export function isAal2(session: SessionRow | undefined): boolean {
   return session !== undefined && aalOf(session) === 'aal2'
 }
 
-/** Records `method` on the session; re-recording an existing method only bumps its timestamp. */
-export function addAmr(session: SessionRow, method: string, nowMs: number): void {
+/**
+ * Records `method` on the session; re-recording an existing method only bumps its timestamp. `provider`
+ * names the SSO provider of an `sso/saml` entry.
+ */
+export function addAmr(session: SessionRow, method: string, nowMs: number, provider?: string): void {
   session.amr = session.amr.filter((a) => a.method !== method)
-  session.amr.push({ method, timestamp: Math.floor(nowMs / 1000) })
+  session.amr.push({ method, timestamp: Math.floor(nowMs / 1000), ...(provider ? { provider } : {}) })
 }
 
 /** A new session row, its first refresh token, and the user's (and identities') last sign-in time. */
-export function createSession(ctx: Ctx, user: UserRow, method: string): { session: SessionRow; refreshToken: string } {
+export function createSession(ctx: Ctx, user: UserRow, method: string, amrProvider?: string): { session: SessionRow; refreshToken: string } {
   const t = ctx.now()
   const session: SessionRow = {
     id: uuid(),
@@ -39,7 +42,7 @@ export function createSession(ctx: Ctx, user: UserRow, method: string): { sessio
     userAgent: ctx.header('user-agent') ?? '',
     ip: ctx.ip,
   }
-  addAmr(session, method, t)
+  addAmr(session, method, t, amrProvider)
   ctx.store.sessions.set(session.id, session)
   const refreshToken = firstRefreshToken(ctx, session)
   user.lastSignInAt = t
@@ -57,7 +60,7 @@ export async function tokenResponse(
 ): Promise<Json> {
   const iat = Math.floor(ctx.now() / 1000)
   const exp = iat + ctx.cfg.jwtExpiry
-  const amr = [...session.amr].reverse().map((a) => ({ method: a.method, timestamp: a.timestamp }))
+  const amr = [...session.amr].reverse().map((a) => ({ method: a.method, timestamp: a.timestamp, ...(a.provider ? { provider: a.provider } : {}) }))
   const claims: Json = {
     aud: user.aud,
     exp,
@@ -85,8 +88,14 @@ export async function tokenResponse(
   }
 }
 
-/** A brand-new session for `user`, authenticated by `method`. */
-export async function issueSession(ctx: Ctx, user: UserRow, method: string, userOptions: UserJsonOptions = {}): Promise<Json> {
-  const { session, refreshToken } = createSession(ctx, user, method)
+/** A brand-new session for `user`, authenticated by `method` (`amrProvider`: the SSO provider of `sso/saml`). */
+export async function issueSession(
+  ctx: Ctx,
+  user: UserRow,
+  method: string,
+  userOptions: UserJsonOptions = {},
+  amrProvider?: string,
+): Promise<Json> {
+  const { session, refreshToken } = createSession(ctx, user, method, amrProvider)
   return tokenResponse(ctx, session, refreshToken, user, userOptions)
 }

@@ -78,8 +78,11 @@ export interface PkceParams {
   method: 's256' | 'plain'
 }
 
-/** §6.2: both-or-neither, length, charset; an unknown method on email endpoints is a bare 500. */
-export function parsePkce(challenge: string, method: string): PkceParams | null {
+/**
+ * §6.2: both-or-neither, length, charset. An unknown method is a bare 500 on email endpoints; `/authorize`,
+ * `/user/identities/authorize` and `/sso` pass `oauth` and answer `400` "Invalid code_challenge_method".
+ */
+export function parsePkce(challenge: string, method: string, oauth = false): PkceParams | null {
   if ((challenge === '') !== (method === '')) {
     throw badRequest('PKCE flow requires code_challenge_method and code_challenge')
   }
@@ -94,6 +97,7 @@ export function parsePkce(challenge: string, method: string): PkceParams | null 
   }
   const m = method.toLowerCase()
   if (m !== 's256' && m !== 'plain') {
+    if (oauth) throw badRequest('Invalid code_challenge_method')
     // GoTrue's flow-state constructor fails with a plain Go error here.
     throw unhandled()
   }
@@ -122,7 +126,7 @@ function globToRegExp(glob: string): RegExp {
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
 /** GoTrue `IsRedirectURLValid` (§1.6). */
-function isRedirectValid(cfg: Config, candidate: string): boolean {
+export function isRedirectValid(cfg: Config, candidate: string): boolean {
   if (!candidate) return false
   let u: URL
   try {

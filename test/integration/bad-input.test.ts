@@ -3,6 +3,7 @@
  * the client's state does not move. Each case runs on its own signed-in client (so session checks pass and
  * only the argument can be at fault) whose `fetch` counts what goes out.
  */
+import { signInWithIdToken, signInWithSSO, unlinkIdentity } from '../../src/identities/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AdminClient, createAdminClient } from '../../src/admin/index.js'
 import type { AuthClient } from '../../src/index.js'
@@ -66,6 +67,19 @@ const clientCases: Case[] = [
   ['resend signup without email', (a) => a.resend(junk({ type: 'signup' }))],
   ['resend sms with an email', (a) => a.resend(junk({ type: 'sms', email: uniqueEmail('bad') }))],
   ['signOut unknown scope', (a) => a.signOut(junk({ scope: 'bogus' }))],
+  ['signInWithOAuth(null)', (a) => a.signInWithOAuth(junk(null))],
+  ['signInWithOAuth without a provider', (a) => a.signInWithOAuth(junk({ options: { skipBrowserRedirect: true } }))],
+  ['signInWithOAuth provider not a string', (a) => a.signInWithOAuth(junk({ provider: 42, options: { skipBrowserRedirect: true } }))],
+  ['signInWithOAuth scopes not a string', (a) => a.signInWithOAuth(junk({ provider: 'github', options: { scopes: ['a'], skipBrowserRedirect: true } }))],
+  ['signInWithOAuth queryParams not an object', (a) => a.signInWithOAuth(junk({ provider: 'github', options: { queryParams: 'a=b', skipBrowserRedirect: true } }))],
+  ['exchangeCodeForSession empty code', (a) => a.exchangeCodeForSession('')],
+  ['exchangeCodeForSession code not a string', (a) => a.exchangeCodeForSession(junk(42))],
+  ['signInWithSSO(null)', (a) => signInWithSSO(a, junk(null))],
+  ['signInWithSSO neither id nor domain', (a) => signInWithSSO(a, junk({ options: { skipBrowserRedirect: true } }))],
+  ['signInWithSSO providerId not a uuid', (a) => signInWithSSO(a, junk({ providerId: 'acme', options: { skipBrowserRedirect: true } }))],
+  ['signInWithIdToken without a token', (a) => signInWithIdToken(a, junk({ provider: 'google' }))],
+  ['signInWithIdToken nonce not a string', (a) => signInWithIdToken(a, junk({ provider: 'google', token: 'x.y.z', nonce: 5 }))],
+  ['unlinkIdentity(null)', (a) => unlinkIdentity(a, junk(null))],
   ['mfa.enroll unknown factorType', (a) => a.mfa.enroll(junk({ factorType: 'bogus' }))],
   ['mfa.enroll friendlyName not a string', (a) => a.mfa.enroll(junk({ factorType: 'totp', friendlyName: 5 }))],
   ['mfa.challenge factorId not a UUID', (a) => a.mfa.challenge({ factorId: 'nope' })],

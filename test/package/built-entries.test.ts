@@ -63,6 +63,19 @@ describe('built package', () => {
     expect(importsOf('index.js')).not.toContain('jose')
   })
 
+  it('the /identities entry exports what its source exports and runs its calls through the built client', async () => {
+    const identitiesSource = await import('../../src/identities/index.js')
+    expect(exportsOf('identities.js')).toEqual(Object.keys(identitiesSource).sort())
+    const built = (await import(pathToFileURL(resolve(root, OUT, 'identities.js')).href)) as typeof identitiesSource
+    const client = main.createAuthClient({ url: target.url, apiKey: target.anonKey, persistSession: false })
+    await client.signInWithPassword(await signedUpUser())
+    const { identities } = await built.getUserIdentities(client)
+    expect(identities.map((identity) => identity.provider)).toEqual(['email'])
+    const refused = await built.getUserIdentities({} as never).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(main.AuthInvalidCredentialsError)
+    client.dispose()
+  })
+
   it('an error thrown by /admin is an instance of the main entry\'s classes (one errors module at run time)', async () => {
     const client = admin.createAdminClient({ url: target.url, serviceRoleKey: 'not-a-service-role-key' })
     const error = await client.listUsers().then(

@@ -57,6 +57,7 @@ const CONSUMER = `import * as main from 'supabase-auth-machine'
 import { createAuthClient, memoryStorage, type AuthClient, type AuthState, type InspectObserver, type LifecycleMachine, type MfaApi } from 'supabase-auth-machine'
 import * as admin from 'supabase-auth-machine/admin'
 import * as jwt from 'supabase-auth-machine/jwt'
+import * as identities from 'supabase-auth-machine/identities'
 import * as testing from 'supabase-auth-machine/testing'
 import type { Observable } from 'rxjs'
 import type { Actor } from 'xstate'
@@ -72,7 +73,8 @@ export async function run(): Promise<string[]> {
   const mfa: MfaApi = auth.mfa
   const service: admin.AdminClient = admin.createAdminClient({ url: server.url, serviceRoleKey: server.serviceRoleKey })
   const { claims }: jwt.ClaimsResult = await jwt.getClaims(auth)
-  if (!(claims.sub && actor && mfa && service && main.AuthError)) throw new Error('unreachable')
+  const { identities: linked } = await identities.getUserIdentities(auth).catch(() => ({ identities: [] }))
+  if (!(claims.sub && actor && mfa && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
   subscription.unsubscribe()
   auth.dispose()
   await server.close()

@@ -1,11 +1,12 @@
 /**
  * The inspector sees the chart at work (events, snapshots) but, unless told otherwise, never a password,
- * code or token.
+ * code or token: the client takes an observer only through `redactedInspector`, or raw when redaction is
+ * switched off explicitly.
  */
 import type { InspectionEvent } from 'xstate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { memoryStorage } from '../../src/index.js'
-import { redact, REDACTED } from '../../src/client/redact.js'
+import { AuthInvalidCredentialsError, createAuthClient, memoryStorage } from '../../src/index.js'
+import { redact, REDACTED, redactedInspector } from '../../src/inspect/index.js'
 import { openTarget, PASSWORD, uniqueEmail, type Target } from '../support/target.js'
 
 let target: Target
@@ -21,7 +22,7 @@ function serialize(events: InspectionEvent[]): string {
 describe('inspection', () => {
   it('forwards events and snapshots with passwords and tokens redacted', async () => {
     const seen: InspectionEvent[] = []
-    const auth = target.client({ storage: memoryStorage(), inspect: (event) => seen.push(event) })
+    const auth = target.client({ storage: memoryStorage(), inspect: redactedInspector((event) => seen.push(event)) })
     const email = uniqueEmail('inspect')
     await target.admin.createUser({ email, password: PASSWORD, email_confirm: true })
     const { session } = await auth.signInWithPassword({ email, password: PASSWORD })
@@ -44,6 +45,27 @@ describe('inspection', () => {
     await target.admin.createUser({ email, password: PASSWORD, email_confirm: true })
     await auth.signInWithPassword({ email, password: PASSWORD })
     expect(serialize(seen)).toContain(PASSWORD)
+  })
+
+  it('refuses a raw observer unless redaction is switched off, before it could see anything', () => {
+    const seen: InspectionEvent[] = []
+    expect(() => createAuthClient({ url: target.url, apiKey: target.anonKey, storage: memoryStorage(), inspect: (event) => seen.push(event) })).toThrow(
+      AuthInvalidCredentialsError,
+    )
+    expect(seen).toEqual([])
+  })
+
+  it('redacts the code, verifier and tokens of a redirect operation', async () => {
+    const seen: InspectionEvent[] = []
+    const auth = target.client({ storage: memoryStorage(), inspect: redactedInspector((event) => seen.push(event)) })
+    await auth.signInWithOAuth({ provider: 'github', options: { skipBrowserRedirect: true } })
+    await auth.exchangeCodeForSession('d6f6c1c2-5b63-4c1c-9d0e-6a1f3c2b7e11').catch(() => undefined)
+    await auth.setSession({ access_token: 'header.payload.signature-abc', refresh_token: 'refresh-secret-xyz' }).catch(() => undefined)
+    const text = serialize(seen)
+    expect(text).toContain('exchangeCode')
+    expect(text).not.toContain('d6f6c1c2-5b63-4c1c-9d0e-6a1f3c2b7e11')
+    expect(text).not.toContain('refresh-secret-xyz')
+    expect(text).not.toContain('signature-abc')
   })
 
   it('redact() replaces secret fields deeply, drops functions and survives cycles', () => {

@@ -19,7 +19,9 @@ describe('public routes', () => {
   it('reflects options in /settings', async () => {
     const res = await call(server, 'GET', '/settings')
     expect(res.body).toMatchObject({ disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: true })
-    expect(res.body.external).toMatchObject({ email: true, phone: true, anonymous_users: true, google: false })
+    // Every OAuth provider is on by default: the built-in identity provider plays them all.
+    expect(res.body.external).toMatchObject({ email: true, phone: true, anonymous_users: true, google: true })
+    expect(res.body.saml_enabled).toBe(true)
   })
 
   it('answers JWKS with an empty key list for HS256 and a cache header', async () => {

@@ -4,7 +4,8 @@ import { call, signUp, start } from '../support/server-helpers.js'
 
 let server: AuthServer
 beforeAll(async () => {
-  server = await start()
+  // Each feature switched off, as GoTrue ships it.
+  server = await start({ saml: false, manualLinking: false, externalProviders: [] })
 })
 afterAll(() => server.close())
 
@@ -14,9 +15,33 @@ const idTokenFrom = (iss: string) =>
 
 const grant = (type: string, body: unknown) => call(server, 'POST', `/token?grant_type=${type}`, { body })
 
+describe('OAuth providers (off)', () => {
+  it('/authorize answers 400 validation_failed for a provider that is off, and /settings says so', async () => {
+    const res = await call(server, 'GET', '/authorize?provider=github')
+    expect(res.status).toBe(400)
+    expect(res.body).toEqual({ code: 400, error_code: 'validation_failed', msg: 'Unsupported provider: provider is not enabled' })
+    const settings = await call(server, 'GET', '/settings')
+    expect(settings.body.external).toMatchObject({ github: false, google: false, email: true })
+    expect(settings.body.saml_enabled).toBe(false)
+  })
+
+  it('enables exactly the listed providers', async () => {
+    const some = await start({ externalProviders: ['GitHub', 'custom:acme'] })
+    try {
+      expect((await call(some, 'GET', '/authorize?provider=github')).status).toBe(302)
+      expect((await call(some, 'GET', '/authorize?provider=custom:acme')).status).toBe(302)
+      expect((await call(some, 'GET', '/authorize?provider=custom:other')).body.msg).toBe('Unsupported provider: provider is not enabled')
+      expect((await call(some, 'GET', '/authorize?provider=google')).body.msg).toBe('Unsupported provider: provider is not enabled')
+      expect((await call(some, 'GET', '/settings')).body.external).toMatchObject({ github: true, google: false })
+    } finally {
+      await some.close()
+    }
+  })
+})
+
 describe('SAML SSO (off)', () => {
   it('answers 404 saml_provider_disabled, not a bare 404', async () => {
-    for (const [method, path] of [['POST', '/sso'], ['POST', '/sso/saml/acs'], ['GET', '/sso/saml/metadata']] as const) {
+    for (const [method, path] of [['POST', '/sso'], ['POST', '/sso/saml/acs'], ['GET', '/sso/saml/acs'], ['GET', '/sso/saml/metadata']] as const) {
       const res = await call(server, method, path, method === 'POST' ? { body: { domain: 'example.com' } } : {})
       expect(res.status).toBe(404)
       expect(res.body).toEqual({ code: 404, error_code: 'saml_provider_disabled', msg: 'SAML 2.0 is disabled' })

@@ -7,6 +7,23 @@
 
 export type JwtAlgorithm = 'HS256' | 'ES256' | 'RS256'
 
+/**
+ * Who signs in at the built-in identity provider (the page OAuth, SSO and `server.oidc` tokens stand in
+ * for): the claims a real provider would return about its user.
+ */
+export interface ProviderUser {
+  /** The provider's subject id; becomes the identity's `id` and `identity_data.sub`. */
+  sub: string
+  /** Omit to play a provider that shares no email (the OAuth callback then fails as GoTrue does). */
+  email?: string
+  /** Whether the provider vouches for the email; default true. */
+  email_verified?: boolean
+  name?: string
+  avatar_url?: string
+  /** Provider-specific extras, kept in `identity_data.custom_claims`. */
+  custom_claims?: Record<string, unknown>
+}
+
 export interface AuthServerOptions {
   /** TCP port on 127.0.0.1; default 0 (ephemeral). */
   port?: number
@@ -88,6 +105,38 @@ export interface AuthServerOptions {
   now?: () => number
   /** JWT `iss`; default the server's `/auth/v1` URL. */
   issuer?: string
+  /**
+   * OAuth providers that are switched on, GoTrue `EXTERNAL_<PROVIDER>_ENABLED`: built-in names
+   * (`github`, `google`, …, case-insensitive) and `custom:<id>` entries. Default: every built-in provider and
+   * any `custom:<id>`, since the local server is itself the provider and needs no secrets. A provider that
+   * is off answers `/authorize` with `400 validation_failed` "Unsupported provider: provider is not enabled"
+   * and `grant_type=id_token` with `400 provider_disabled`.
+   *
+   * @example
+   * const server = await startAuthServer({ externalProviders: ['github', 'custom:acme'] })
+   */
+  externalProviders?: string[]
+  /**
+   * The client id every provider is configured with (`EXTERNAL_<PROVIDER>_CLIENT_ID`): the `client_id` sent
+   * to the built-in identity provider, and the audience an ID token needs for `grant_type=id_token`;
+   * default `'local-auth-client'`.
+   */
+  oauthClientId?: string
+  /**
+   * The user the built-in identity provider signs in without asking; default none, which serves its HTML
+   * form. `server.provider` changes this per test.
+   *
+   * @example
+   * const server = await startAuthServer({ oauthUser: { sub: '1001', email: 'ada@example.com', name: 'Ada' } })
+   */
+  oauthUser?: ProviderUser
+  /** SAML SSO (`GOTRUE_SAML_ENABLED`); default true. Off, `/sso*` answers `404 saml_provider_disabled`. */
+  saml?: boolean
+  /**
+   * Manual identity linking (`GOTRUE_SECURITY_MANUAL_LINKING_ENABLED`); default true. Off, `/user/identities*`
+   * answers `404 manual_linking_disabled`.
+   */
+  manualLinking?: boolean
 }
 
 /** The Supabase CLI's well-known local JWT secret. */
@@ -133,6 +182,12 @@ export interface Config {
   flowStateExpiry: number
   mfaChallengeExpiry: number
   mfaFactorExpiry: number
+  /** Lower-cased provider names, or `null` for every built-in and custom provider. */
+  externalProviders: string[] | null
+  oauthClientId: string
+  oauthUser: ProviderUser | undefined
+  saml: boolean
+  manualLinking: boolean
 }
 
 /** Fills every option with its default; `url` and `issuer` are completed once the port is known. */
@@ -175,5 +230,10 @@ export function resolveOptions(o: AuthServerOptions = {}): Config {
     flowStateExpiry: 300,
     mfaChallengeExpiry: 300,
     mfaFactorExpiry: 300,
+    externalProviders: o.externalProviders?.map((p) => p.toLowerCase()) ?? null,
+    oauthClientId: o.oauthClientId ?? 'local-auth-client',
+    oauthUser: o.oauthUser,
+    saml: o.saml ?? true,
+    manualLinking: o.manualLinking ?? true,
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Features this server does not offer, answered the way GoTrue answers when they are switched off (its
- * default), instead of a bare 404: SAML SSO and manual identity linking.
+ * SAML SSO and manual identity linking switched off (the `saml` and `manualLinking` options), answered the
+ * way GoTrue answers then, instead of a bare 404.
  * @module
  */
 import { requireAdmin, requireUser } from '../server/auth.js'
@@ -25,15 +25,19 @@ async function manualLinkingDisabled(ctx: Ctx): Promise<Reply> {
   throw notFound('Manual linking is disabled', 'manual_linking_disabled')
 }
 
-export const disabledRoutes: Route[] = [
+export const samlDisabledRoutes: Route[] = [
   { method: 'POST', path: '/sso', handler: samlDisabled },
   { method: 'GET', path: '/sso/saml/metadata', handler: samlDisabled },
+  { method: 'GET', path: '/sso/saml/acs', handler: samlDisabled },
   { method: 'POST', path: '/sso/saml/acs', handler: samlDisabled },
   { method: 'GET', path: '/admin/sso/providers', handler: adminSamlDisabled },
   { method: 'POST', path: '/admin/sso/providers', handler: adminSamlDisabled },
   { method: 'GET', path: '/admin/sso/providers/:idpId', handler: adminSamlDisabled },
   { method: 'PUT', path: '/admin/sso/providers/:idpId', handler: adminSamlDisabled },
   { method: 'DELETE', path: '/admin/sso/providers/:idpId', handler: adminSamlDisabled },
+]
+
+export const manualLinkingDisabledRoutes: Route[] = [
   { method: 'GET', path: '/user/identities/authorize', handler: manualLinkingDisabled },
   { method: 'DELETE', path: '/user/identities/:identityId', handler: manualLinkingDisabled },
 ]

@@ -2,6 +2,9 @@
  * Unauthenticated info routes: health, settings, JWKS.
  * @module
  */
+
+// The providers GoTrue's `/settings` reports, in its order (not every provider `/authorize` accepts).
+import { isProviderEnabled } from '../config/providers.js'
 import type { Route } from '../server/router.js'
 import { json } from '../server/respond.js'
 
@@ -23,7 +26,7 @@ export const publicRoutes: Route[] = [
     path: '/settings',
     handler: ({ cfg }) => {
       const external: Record<string, boolean> = { anonymous_users: cfg.anonymousSignIns }
-      for (const p of PROVIDERS) external[p] = false
+      for (const p of PROVIDERS) external[p] = isProviderEnabled(cfg, p)
       external.email = true
       external.phone = cfg.phoneSignups
       return json({
@@ -32,7 +35,7 @@ export const publicRoutes: Route[] = [
         mailer_autoconfirm: cfg.mailerAutoconfirm,
         phone_autoconfirm: cfg.smsAutoconfirm,
         sms_provider: cfg.phoneSignups ? cfg.smsProvider : '',
-        saml_enabled: false,
+        saml_enabled: cfg.saml,
         saml_private_key_next_configured: false,
         passkeys_enabled: false,
       })

@@ -10,7 +10,8 @@ import { badRequest, json, notFound, unprocessable, type Reply } from '../server
 import type { Route } from '../server/router.js'
 import { issueSession } from '../tokens.js'
 import { normalizePhone, passwordWeakness } from '../validate.js'
-import { idTokenGrant, web3Grant } from './external-grants.js'
+import { web3Grant } from './web3.js'
+import { idTokenGrant } from './id-token.js'
 import { refreshGrant } from './refresh.js'
 
 const invalidCredentials = () => badRequest('Invalid login credentials', 'invalid_credentials')
@@ -37,10 +38,14 @@ async function passwordGrant(ctx: Ctx): Promise<Reply> {
 async function pkceGrant(ctx: Ctx): Promise<Reply> {
   const body = ctx.body()
   const flow = redeemFlowState(ctx, str(body, 'auth_code'), str(body, 'code_verifier'))
-  const user = ctx.store.users.get(flow.userId)
+  const user = ctx.store.users.get(flow.userId ?? '')
   if (!user) throw notFound('invalid flow state, no valid flow state found', 'flow_state_not_found')
   if (isBanned(user, ctx.now())) throw badRequest('User is banned', 'user_banned')
-  return json(await issueSession(ctx, user, flow.authMethod))
+  const session = await issueSession(ctx, user, flow.authMethod, {}, flow.external?.ssoProviderId)
+  const { providerAccessToken, providerRefreshToken } = flow.external ?? {}
+  if (providerAccessToken) session.provider_token = providerAccessToken
+  if (providerRefreshToken) session.provider_refresh_token = providerRefreshToken
+  return json(session)
 }
 
 async function token(ctx: Ctx): Promise<Reply> {

@@ -6,6 +6,8 @@ import type { IncomingMessage } from 'node:http'
 import { isIP } from 'node:net'
 import type { KeySet } from '../jwt/keys.js'
 import type { Config } from '../config/options.js'
+import type { OidcIssuer } from '../oidc/issuer.js'
+import type { IdentityProvider } from '../provider/identity-provider.js'
 import type { OutboxWriter } from '../store/outbox.js'
 import type { Json } from '../store/records.js'
 import type { Store } from '../store/store.js'
@@ -18,6 +20,10 @@ export interface App {
   outbox: OutboxWriter
   /** Send times per channel, for the optional global send budgets. */
   sent: { email: number[]; sms: number[] }
+  /** The built-in identity provider behind OAuth and SSO. */
+  idp: IdentityProvider
+  /** The local OIDC issuer whose ID tokens `grant_type=id_token` accepts. */
+  oidc: OidcIssuer
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -92,6 +98,11 @@ export class Ctx {
     }
     this.parsed = value as Json
     return this.parsed
+  }
+
+  /** An `application/x-www-form-urlencoded` body (HTML forms, `POST /callback`); empty when there is none. */
+  form(): URLSearchParams {
+    return new URLSearchParams(this.raw === 'too_large' ? '' : this.raw.toString('utf8'))
   }
 
   /** Body for endpoints where it is optional (e.g. admin delete). */

@@ -31,6 +31,8 @@ export interface UserRow {
   /** `null` only for admin users created from a password hash without metadata. */
   userMetadata: Json | null
   isAnonymous: boolean
+  /** Created by SAML SSO: kept apart from password sign-in and email lookups, as GoTrue's `is_sso_user`. */
+  isSsoUser?: boolean
   // One-time token hashes, as GoTrue keeps them on the user row (PKCE ones carry the `pkce_` prefix).
   confirmationToken: string
   recoveryToken: string
@@ -60,6 +62,8 @@ export interface IdentityRow {
 export interface AmrEntry {
   method: string
   timestamp: number
+  /** Only for `sso/saml`: the SSO provider's id. */
+  provider?: string
 }
 
 export interface SessionRow {
@@ -110,16 +114,48 @@ export interface ChallengeRow {
   ip: string
 }
 
-export type AuthMethod = 'email/signup' | 'magiclink' | 'recovery' | 'email_change' | 'invite'
+export type AuthMethod = 'email/signup' | 'magiclink' | 'recovery' | 'email_change' | 'invite' | 'oauth' | 'sso/saml'
 
 export interface FlowStateRow {
   id: string
-  userId: string
+  /** Set at creation by email flows; OAuth and SSO flows get it from the provider's answer. */
+  userId?: string
+  /** `''` for implicit flows, which `grant_type=pkce` can never redeem. */
   authCode: string
   codeChallenge: string
-  codeChallengeMethod: 's256' | 'plain'
+  codeChallengeMethod: 's256' | 'plain' | ''
   providerType: string
   authMethod: AuthMethod
   createdAt: number
   authCodeIssuedAt?: number
+  /** OAuth and SSO flows only. */
+  external?: ExternalFlow
+}
+
+/** What an OAuth or SSO flow carries from its start to the provider's answer. */
+export interface ExternalFlow {
+  /** The validated `redirect_to`: where the app gets the result. */
+  referrer: string
+  /** `/user/identities/authorize`: the user the new identity is linked to. */
+  linkTargetId?: string
+  inviteToken?: string
+  ssoProviderId?: string
+  providerAccessToken?: string
+  providerRefreshToken?: string
+}
+
+export interface SsoProviderRow {
+  id: string
+  resourceId?: string
+  /** `undefined` until set, as GoTrue's nullable column (and then omitted from the JSON). */
+  disabled?: boolean
+  entityId: string
+  metadataXml: string
+  metadataUrl?: string
+  attributeMapping: Json
+  nameIdFormat?: string
+  /** Lower-cased. */
+  domains: string[]
+  createdAt: number
+  updatedAt: number
 }

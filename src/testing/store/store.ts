@@ -10,6 +10,7 @@ import type {
   IdentityRow,
   RefreshTokenRow,
   SessionRow,
+  SsoProviderRow,
   UserRow,
 } from './records.js'
 
@@ -21,6 +22,7 @@ export class Store {
   readonly factors = new Map<string, FactorRow>()
   readonly challenges = new Map<string, ChallengeRow>()
   readonly flowStates = new Map<string, FlowStateRow>()
+  readonly ssoProviders = new Map<string, SsoProviderRow>()
   private seq = 0
 
   constructor(private readonly now: () => number) {}
@@ -54,10 +56,11 @@ export class Store {
     user.updatedAt = this.now()
   }
 
+  /** The non-SSO user with this email: SSO users may share an address, and GoTrue's lookups skip them. */
   userByEmail(email: string): UserRow | undefined {
     const e = email.toLowerCase()
     if (!e) return undefined
-    for (const u of this.users.values()) if (u.email === e) return u
+    for (const u of this.users.values()) if (u.email === e && !u.isSsoUser) return u
     return undefined
   }
 
@@ -75,6 +78,21 @@ export class Store {
 
   identity(userId: string, provider: string): IdentityRow | undefined {
     return this.identitiesOf(userId).find((i) => i.provider === provider)
+  }
+
+  /** The identity a provider's subject id signed in with, on whichever user holds it. */
+  identityBySubject(provider: string, providerId: string): IdentityRow | undefined {
+    for (const i of this.identities.values()) if (i.provider === provider && i.providerId === providerId) return i
+    return undefined
+  }
+
+  /** A new identity for an external provider (its subject id is not the user id), providers recomputed. */
+  addIdentity(user: UserRow, provider: string, providerId: string, data: Record<string, unknown>): IdentityRow {
+    const t = this.now()
+    const identity: IdentityRow = { identityId: uuid(), providerId, userId: user.id, provider, identityData: data, createdAt: t, updatedAt: t }
+    this.identities.set(identity.identityId, identity)
+    this.recomputeProviders(user)
+    return identity
   }
 
   /** Creates or updates the user's identity for `provider` and recomputes `app_metadata.providers`. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { InspectionEvent, Observer } from 'xstate'
+import { REDACTING, type InspectObserver } from '../client/inspection.js'
 
 const SECRET_KEYS: ReadonlySet<string> = new Set([
   'password',
@@ -14,6 +15,13 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'nonce',
   'access_token',
   'refresh_token',
+  'accessToken',
+  'refreshToken',
+  'authCode',
+  'auth_code',
+  'id_token',
+  'linkWith',
+  'verifier',
   'provider_token',
   'provider_refresh_token',
   'captchaToken',
@@ -105,9 +113,16 @@ function withoutIo(context: unknown): unknown {
   return { ...rest, io: '[client I/O]' }
 }
 
-export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void)
-
-export function redactingInspector(observer: InspectObserver): (event: InspectionEvent) => void {
+/**
+ * `observer`, given every inspection event with its secrets replaced by {@link REDACTED}: what
+ * `createAuthClient({ inspect })` accepts without `redactInspection: false`.
+ *
+ * @example
+ * createAuthClient({ url, apiKey, inspect: redactedInspector((event) => console.log(event.type)) })
+ */
+export function redactedInspector(observer: InspectObserver): (event: InspectionEvent) => void {
   const next = typeof observer === 'function' ? observer : (event: InspectionEvent) => observer.next?.(event)
-  return (event) => next(redactInspectionEvent(event))
+  const redacting = (event: InspectionEvent) => next(redactInspectionEvent(event))
+  Object.defineProperty(redacting, REDACTING, { value: true })
+  return redacting
 }

@@ -1,0 +1,114 @@
+/**
+ * The browser page's side of a redirect: reading what a provider or an email link brought back in the
+ * URL (`detectSessionInUrl`), removing it so it is used once, and leaving for a provider.
+ * @module
+ */
+import type { RedirectLanding } from '../../machines/lifecycle-types.js'
+import type { RedirectTokens } from '../../machines/operations.js'
+import { AuthImplicitGrantRedirectError, AuthPKCEGrantCodeExchangeError } from '../errors.js'
+import { validFlowId } from '../storage/index.js'
+
+/** auth-js's name for the query parameter that says which PKCE flow a redirect belongs to. */
+export const FLOW_ID_PARAM = 'sb_flow_id'
+
+/** Decides whether a URL is this client's callback (auth-js: a page that also serves other OAuth returns). */
+export type DetectSessionInUrl = boolean | ((url: URL, params: Record<string, string>) => boolean)
+
+const QUERY_KEYS = ['code', FLOW_ID_PARAM, 'error', 'error_code', 'error_description'] as const
+
+/** The fragment's and the query's parameters, the query winning, as auth-js reads them. */
+function parametersOf(url: URL): Record<string, string> {
+  const params: Record<string, string> = {}
+  if (url.hash.startsWith('#')) new URLSearchParams(url.hash.slice(1)).forEach((value, key) => (params[key] = value))
+  url.searchParams.forEach((value, key) => (params[key] = value))
+  return params
+}
+
+function tokensOf(params: Record<string, string>): RedirectTokens | null {
+  const { access_token, refresh_token, expires_in, expires_at, token_type, provider_token, provider_refresh_token } = params
+  const expiresIn = Number(expires_in)
+  if (!access_token || !refresh_token || !token_type || !Number.isFinite(expiresIn)) return null
+  const expiresAt = Number(expires_at)
+  return {
+    access_token,
+    refresh_token,
+    token_type,
+    expires_in: expiresIn,
+    ...(expires_at !== undefined && Number.isFinite(expiresAt) ? { expires_at: expiresAt } : {}),
+    ...(provider_token ? { provider_token } : {}),
+    ...(provider_refresh_token ? { provider_refresh_token } : {}),
+  }
+}
+
+/**
+ * What `href` brought back, or null when it is not a callback: an error redirect, a PKCE `?code=`, or an
+ * implicit flow's `#access_token=…`. A redirect of the other flow type than the client's is an error too.
+ *
+ * @example
+ * readLanding('https://app.example.com/?code=…', 'pkce', true)  // { kind: 'credential', operation: { kind: 'exchangeCode', … } }
+ */
+export function readLanding(href: string, flowType: 'pkce' | 'implicit', detect: DetectSessionInUrl): RedirectLanding | null {
+  let url: URL
+  try {
+    url = new URL(href)
+  } catch {
+    return null
+  }
+  const params = parametersOf(url)
+  const looksLikeCallback = Boolean(params['access_token'] || params['error'] || params['error_code'] || params['error_description'] || params['code'])
+  if (!looksLikeCallback || detect === false || (typeof detect === 'function' && !detect(url, params))) return null
+  if (params['error'] || params['error_code'] || params['error_description']) {
+    const details = { error: params['error'] || 'unspecified_error', code: params['error_code'] || 'unspecified_code' }
+    const message = params['error_description'] || 'Error in URL with unspecified error_description'
+    return { kind: 'error', error: new AuthImplicitGrantRedirectError(message, details) }
+  }
+  if (params['access_token']) {
+    if (flowType === 'pkce') return { kind: 'error', error: new AuthPKCEGrantCodeExchangeError('Not a valid PKCE flow url.') }
+    const tokens = tokensOf(params)
+    if (tokens === null) return { kind: 'error', error: new AuthImplicitGrantRedirectError('No session defined in URL') }
+    return { kind: 'credential', operation: { kind: 'redirectTokens', tokens, recovery: params['type'] === 'recovery' } }
+  }
+  // An implicit-flow client has no verifier to trade a code with: a `code` here is someone else's.
+  if (flowType === 'implicit' || !params['code']) return null
+  return { kind: 'credential', operation: { kind: 'exchangeCode', authCode: params['code'], flowId: validFlowId(params[FLOW_ID_PARAM]) } }
+}
+
+/**
+ * `href` without what a callback put there: the code, flow id and error parameters of the query, and a
+ * fragment that held tokens or an error. The app's own parameters stay.
+ */
+export function withoutCallback(href: string): string {
+  const url = new URL(href)
+  for (const key of QUERY_KEYS) url.searchParams.delete(key)
+  const fragment = new URLSearchParams(url.hash.slice(1))
+  if (fragment.has('access_token') || fragment.has('error') || fragment.has('error_description')) url.hash = ''
+  return url.toString()
+}
+
+interface PageWindow {
+  location: { href: string; assign(url: string): void }
+  history: { state: unknown; replaceState(data: unknown, unused: string, url?: string): void }
+}
+
+function pageWindow(): PageWindow | undefined {
+  const candidate = (globalThis as { window?: Partial<PageWindow> }).window
+  return candidate?.location && candidate.history ? (candidate as PageWindow) : undefined
+}
+
+/** The page's URL, in a browser. */
+export function currentPageUrl(): string | undefined {
+  return pageWindow()?.location.href
+}
+
+/** Takes the callback out of the page's URL (address bar and history entry), so a reload does not replay it. */
+export function cleanPageUrl(): void {
+  const page = pageWindow()
+  if (page === undefined) return
+  const cleaned = withoutCallback(page.location.href)
+  if (cleaned !== page.location.href) page.history.replaceState(page.history.state, '', cleaned)
+}
+
+/** Sends the browser to `url`; outside a browser there is nowhere to go, and the URL is only returned. */
+export function navigateTo(url: string): void {
+  pageWindow()?.location.assign(url)
+}
