@@ -6,7 +6,8 @@
  * In-flight statuses are held by parking the one call that would end them (see `Rig.flight`): the sign-in,
  * verify and logout requests at the client's `fetch`, the refresh at its first storage read (so the step
  * that ends it can still decide: let it refresh, let another process rotate or remove the tokens first,
- * add a server fault, or revoke the session).
+ * add a server fault, or revoke the session). Leaving for a provider and starting at a callback URL are
+ * caused in `redirect-executors.ts`.
  */
 import { randomUUID } from 'node:crypto'
 import { refreshDueAt } from '../../machines/refresh-policy.js'
@@ -16,30 +17,15 @@ import { ControlledStorage, storageFailure } from '../support/controlled-storage
 import type { Hold } from '../support/hold.js'
 import { afterDelayOf, isAfterEvent, statusOf, type ModelEvent } from './lifecycle-model.js'
 import { ManualClock } from '../support/manual-clock.js'
-import type { ModelStep } from './plan.js'
-import { STORAGE_KEY, type Rig } from '../support/rig.js'
+import { landingExecutors, redirectExecutors, startAtLanding } from './redirect-executors.js'
+import { STORAGE_KEY } from '../support/rig.js'
+import { outcome, settleFlight, type Executor, type StepContext } from './step-context.js'
 import { wrongTotpCode, type SignInKind } from '../support/users.js'
 
-export interface StepContext {
-  rig: Rig
-  steps: readonly ModelStep[]
-  index: number
-  event: ModelEvent
-  from: AuthStatus
-  to: AuthStatus
-  /** Consumes the client's record of this step's event (fails if it processed something else). */
-  record(): Promise<void>
-}
-
-type Executor = (c: StepContext) => Promise<void>
+export type { StepContext }
 
 /** A client whose clock is behind by this much hands out sessions already inside the 90 s refresh margin. */
 const DUE_OFFSET_MS = 3_540_000
-
-/** The step that ends the operation started at `index`: the first later step of one of `types`. */
-function outcome(c: StepContext, types: readonly string[]): ModelEvent | undefined {
-  return c.steps.slice(c.index + 1).find((s) => types.includes(s.event.type))?.event
-}
 
 function signInKindFor(next: ModelEvent | undefined): SignInKind | 'wrongPassword' | 'signUpUnconfirmed' {
   if (next?.type === 'xstate.error.actor.signIn') return 'wrongPassword'
@@ -55,11 +41,6 @@ function expectRefresh(c: StepContext): Hold | undefined {
   if (c.to !== 'refreshing' || c.from === 'refreshing') return undefined
   c.rig.flight = c.rig.storage.holdNext('getItem', 'refresh read')
   return c.rig.flight
-}
-
-async function settleFlight(c: StepContext, hold: Hold | undefined): Promise<void> {
-  await c.record()
-  if (hold) await c.rig.arrive(hold)
 }
 
 /** Does the session stay stale until an `after.refreshCheck(tick)` that must not find the retry due? */
@@ -86,7 +67,12 @@ async function otherProcess(c: StepContext) {
 }
 
 const executors: Record<string, Executor> = {
+  ...redirectExecutors,
+  ...landingExecutors,
+
   'xstate.init': async (c) => {
+    // An app opened at a callback URL starts otherwise (see landingExecutors).
+    if (c.event['landing'] !== undefined) return startAtLanding(c)
     c.rig.flight = c.rig.storage.holdNext('getItem', 'restore read')
     c.rig.start()
     await settleFlight(c, c.rig.flight)
@@ -141,7 +127,7 @@ const executors: Record<string, Executor> = {
 
   'SIGN_IN': async (c) => {
     const { rig } = c
-    const next = outcome(c, ['xstate.done.actor.signIn', 'xstate.error.actor.signIn', 'SIGN_IN', 'SIGN_OUT', 'STORAGE_DEGRADED'])
+    const next = outcome(c, ['xstate.done.actor.signIn', 'xstate.error.actor.signIn', 'SIGN_IN', 'REDIRECT', 'SIGN_OUT', 'STORAGE_DEGRADED'])
     const call = await rig.users.signInCall(rig.auth, signInKindFor(next))
     // The request in flight (if any) is aborted by the chart; its parked fetch rejects like fetch does.
     rig.flight = rig.http.holdNext('sign-in request')
@@ -157,7 +143,7 @@ const executors: Record<string, Executor> = {
 
   'VERIFY_MFA': async (c) => {
     const { rig } = c
-    const next = outcome(c, ['xstate.done.actor.verifyMfa', 'xstate.error.actor.verifyMfa', 'SIGN_IN', 'SIGN_OUT', 'STORAGE_DEGRADED'])
+    const next = outcome(c, ['xstate.done.actor.verifyMfa', 'xstate.error.actor.verifyMfa', 'SIGN_IN', 'REDIRECT', 'SIGN_OUT', 'STORAGE_DEGRADED'])
     const fail = next?.type === 'xstate.error.actor.verifyMfa'
     const session = rig.requireSession()
     let params: { factorId: string; challengeId: string; code: string }

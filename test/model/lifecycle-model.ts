@@ -6,9 +6,15 @@
 import type { ActorLogic, AnyTransitionDefinition, SnapshotFrom } from 'xstate'
 import { TestModel } from 'xstate/graph'
 import { lifecycleMachine } from '../../machines/lifecycle.js'
-import type { AuthStatus, LifecycleInput, LifecycleIo } from '../../machines/lifecycle-types.js'
+import type { AuthStatus, LifecycleInput, LifecycleIo, RedirectLanding } from '../../machines/lifecycle-types.js'
 import { awaitsSecondFactor, isAnonymousSession } from '../../machines/session-facts.js'
-import { AuthApiError, AuthRetryableFetchError, AuthSessionMissingError } from '../../src/errors.js'
+import {
+  AuthApiError,
+  AuthImplicitGrantRedirectError,
+  AuthPKCECodeVerifierMissingError,
+  AuthRetryableFetchError,
+  AuthSessionMissingError,
+} from '../../src/errors.js'
 import type { Session } from '../../src/types.js'
 import { chartTransitions } from '../support/chart-transitions.js'
 import { fakeSession } from '../support/fake-session.js'
@@ -68,6 +74,23 @@ function upgraded(session: Session): Session {
 const SIGNED_IN = 'SIGNED_IN' as const
 
 /**
+ * What the URL the app was opened with can bring back (the chart's `landing` input, read before it
+ * starts): nothing, a PKCE `?code=`, implicit-flow tokens in the fragment, or an error redirect. Each
+ * starts the chart in a different way, so each is a model of its own (see `createLifecycleModel`).
+ */
+export type Landing = 'none' | 'code' | 'tokens' | 'error'
+export const LANDINGS: readonly Landing[] = ['none', 'code', 'tokens', 'error']
+const LANDING_INPUT: Record<Landing, RedirectLanding | null> = {
+  none: null,
+  code: { kind: 'credential', operation: { kind: 'exchangeCode', authCode: 'model-code', flowId: null } },
+  tokens: {
+    kind: 'credential',
+    operation: { kind: 'redirectTokens', tokens: { access_token: 'a', refresh_token: 'r', expires_in: 3600, token_type: 'bearer' }, recovery: false },
+  },
+  error: { kind: 'error', error: new AuthImplicitGrantRedirectError('Email link is invalid or has expired', { error: 'access_denied', code: 'otp_expired' }) },
+}
+
+/**
  * The delayed events of the chart, read from its definition (`xstate.after.<delay>.<state id>`), so the
  * model follows wherever the timers are declared.
  */
@@ -92,6 +115,18 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
     })),
     { type: 'xstate.done.actor.signIn', kind: 'none', output: { session: null, user: null, event: SIGNED_IN } },
     { type: 'xstate.error.actor.signIn', error: new AuthApiError('Invalid login credentials', 400, 'invalid_credentials') },
+    // Coming back with a credential in the URL: a magic link's session (with or without a second factor
+    // to come), none (the chart's second branch), or a refusal.
+    ...(['auth', 'mfa', 'none'] as const).map((kind) => ({
+      type: 'xstate.done.actor.completeLanding' as const,
+      kind,
+      output: kind === 'none' ? { session: null, user: null, event: SIGNED_IN } : { session: SESSIONS[kind], user: SESSIONS[kind].user, event: SIGNED_IN },
+    })),
+    { type: 'xstate.error.actor.completeLanding', error: new AuthPKCECodeVerifierMissingError() },
+    // Leaving for a provider: OAuth makes the URL itself; SSO asks the server, which may know no provider.
+    { type: 'REDIRECT', operation: { kind: 'oauth', params: { provider: 'github' }, pkce: true, navigate: false } },
+    { type: 'xstate.done.actor.leaveForProvider', output: { url: 'https://auth.example.com/authorize?provider=github', flowId: null } },
+    { type: 'xstate.error.actor.leaveForProvider', error: new AuthApiError('No SSO provider for this domain', 404, 'sso_provider_not_found') },
     { type: 'VERIFY_MFA', operation: { kind: 'mfaVerify', factorId: 'f', challengeId: 'c', code: '000000' } },
     ...(current ? [{ type: 'xstate.done.actor.verifyMfa' as const, output: { session: upgraded(current), response: {} } }] : []),
     { type: 'xstate.error.actor.verifyMfa', error: new AuthApiError('Invalid TOTP code entered', 422, 'mfa_verification_failed') },
@@ -181,6 +216,12 @@ export type Reachability = (snapshot: ModelSnapshot, event: ModelEvent) => strin
 export interface ModelOptions {
   /** Returns a reason when the real client cannot produce `event` in `snapshot`; such edges are not traversed. */
   unreachable?: Reachability
+  /**
+   * What the page's URL brought back when the client started (default: nothing). A landing's model is
+   * explored only until the client has started: the landing is used up by then, and the rest of its graph
+   * is the plain start's.
+   */
+  landing?: Landing
 }
 
 /**
@@ -193,7 +234,8 @@ export function createLifecycleModel(options: ModelOptions = {}) {
   // events are not in the chart's public event union).
   const logic = lifecycleMachine as unknown as ActorLogic<ModelSnapshot, ModelEvent, LifecycleInput>
   return new TestModel<ModelSnapshot, ModelEvent, LifecycleInput>(logic, {
-    input: MODEL_INPUT,
+    input: { ...MODEL_INPUT, landing: LANDING_INPUT[options.landing ?? 'none'] },
+    ...(options.landing === undefined || options.landing === 'none' ? {} : { stopWhen: (snapshot: ModelSnapshot) => statusOf(snapshot) !== 'initializing' }),
     events: (snapshot) => candidateEvents(snapshot),
     filterEvents: (snapshot, event) => {
       if (options.unreachable?.(snapshot, event)) return false

@@ -3,8 +3,9 @@
  * `xstate/graph`, executed against the real client talking HTTP to the local auth server.
  *
  * - The model is a `TestModel` over `lifecycleMachine` itself (see `lifecycle-model.ts`); the paths are its
- *   shortest paths, its simple paths (bounded and deduplicated by edge coverage, see `plan.ts`) and gap
- *   paths for what neither takes (self-loops above all).
+ *   shortest paths, its simple paths (bounded and deduplicated by edge coverage, see `plan.ts`), landing
+ *   paths (the app opened at a callback URL: one small model per kind of URL, every way out of
+ *   initializing) and gap paths for what none of them takes (self-loops above all).
  * - Each step is caused by something real (see `executors.ts`) and checked twice: the chart of the real
  *   client must have processed exactly that event and landed in the model's status, and, when nothing
  *   else happened since, `auth.snapshot.status` must be that status.
@@ -22,7 +23,8 @@ import { startAuthServer, type AuthServer } from '../../src/testing/index.js'
 import { executorFor, keepsDeferred, type StepContext } from './executors.js'
 import { ALL_STATUSES, statusOf } from './lifecycle-model.js'
 import { buildPlan, pathFacts, UNREACHABLE_TRANSITIONS, type ModelStep, type PlannedPath } from './plan.js'
-import { Rig, type RigEnv } from '../support/rig.js'
+import type { RigEnv } from '../support/rig.js'
+import { ModelRig } from './model-rig.js'
 
 const plan = buildPlan()
 const steps = plan.paths.reduce((sum, p) => sum + p.weight, 0)
@@ -55,7 +57,7 @@ afterAll(async () => {
 type TestEvents = Record<string, (step: ModelStep) => Promise<void>>
 
 async function runPath(path: PlannedPath): Promise<void> {
-  const rig = new Rig(env)
+  const rig = new ModelRig(env)
   let checks = 0
   const taken = new Set<string>()
   const run = async (step: ModelStep): Promise<void> => {
@@ -139,7 +141,7 @@ describe('lifecycle chart, model-based, against the real client and the local se
     const missingTriples = required.filter((t) => !executed.triples.has(t))
     const missingEdges = [...plan.executableEdges].filter((e) => !executed.edges.has(e))
     const lines = [
-      `model: ${executed.paths} paths, ${executed.steps} steps (shortest ${plan.counts.shortest}, simple ${plan.counts.simple}, gap ${plan.counts.gap}; ` +
+      `model: ${executed.paths} paths, ${executed.steps} steps (shortest ${plan.counts.shortest}, simple ${plan.counts.simple}, landing ${plan.counts.landing}, gap ${plan.counts.gap}; ` +
         `planned ${plan.paths.length} paths, ${steps} steps; simple paths: ${plan.counts.simpleGenerated} generated over statuses, ` +
         `${plan.counts.simpleReplayed} distinct after replay, ${plan.counts.simple} kept by edge coverage)`,
       `chart transitions covered ${requiredTransitions.length - uncovered.length}/${requiredTransitions.length} ` +

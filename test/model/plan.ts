@@ -1,7 +1,8 @@
 /**
  * Which paths to run and what they must cover. Paths come from the `TestModel` (shortest paths, simple
- * paths) plus explicit "gap" paths for the transitions no generated path takes — self-loops above all,
- * which neither generator ever emits (the target serializes like the source).
+ * paths), from one small model per callback URL the app can be opened at ("landing" paths, see `Landing`),
+ * plus explicit "gap" paths for the transitions no generated path takes — self-loops above all, which
+ * neither generator ever emits (the target serializes like the source).
  *
  * Coverage is judged first against the chart's own definition: every transition of every state node
  * (`chartTransitions`), whatever the traversal reached, minus the reviewed `UNREACHABLE_TRANSITIONS`. A
@@ -15,6 +16,8 @@ import { chartTransitions, stateNodesNamed, transitionKey, type ChartTransition 
 import {
   ALL_STATUSES,
   createLifecycleModel,
+  LANDINGS,
+  type Landing,
   refreshForced,
   selectedTransitions,
   serializeState,
@@ -31,7 +34,7 @@ export interface ModelStep {
 
 /** The shape `TestModel.testPath` runs: `steps[0]` is `xstate.init`; each step's `state` is where its event led. */
 export interface PlannedPath {
-  origin: 'shortest' | 'simple' | 'gap'
+  origin: 'shortest' | 'simple' | 'landing' | 'gap'
   name: string
   steps: ModelStep[]
   state: ModelSnapshot
@@ -45,8 +48,12 @@ export interface PlannedPath {
  * The traversal skips events that would take one of them.
  */
 export const UNREACHABLE_TRANSITIONS: Readonly<Record<string, string>> = {
-  'initializing: error(restore) → signedOut':
+  'initializing.restoring: error(restore) → signedOut':
     'the restoreSession actor (src/client/actors.ts) only awaits SessionStore.read(), which never throws: storage failures come back as a value',
+  'initializing.exchangingCode: done(completeLanding) 2/2 → initializing.restoring':
+    'a code exchange answers with a session or throws: exchangeCode (src/client/sign-in-calls.ts) returns signedIn(token response), which always holds one',
+  'initializing.adoptingUrlTokens: done(completeLanding) 2/2 → initializing.restoring':
+    'URL tokens are adopted with the user GET /user returned, or the call throws: the redirectTokens case (src/client/sign-in-calls.ts) always returns a session',
   'signingOut: error(signOut) → signedOut':
     'the signOut actor (src/client/actors.ts) catches every failure of the logout call and reports it in its output',
 }
@@ -84,8 +91,9 @@ export function unreachableReason(snapshot: ModelSnapshot, event: ModelEvent): s
   return UNREACHABLE_VARIANTS.find((u) => u.matches(snapshot, event))?.id ?? null
 }
 
-/** A readable event name with the payload variant, e.g. `done.signIn(mfa)`, `after.refreshCheck(due)`. */
+/** A readable event name with the payload variant, e.g. `done.signIn(mfa)`, `after.refreshCheck(due)`, `start(code)`. */
 export function eventLabel(event: ModelEvent): string {
+  if (event.type === 'xstate.init') return event['landing'] === undefined ? 'xstate.init' : `start(${String(event['landing'])})`
   const base = event.type
     .replace('xstate.done.actor.', 'done.')
     .replace('xstate.error.actor.', 'error.')
@@ -169,30 +177,64 @@ export interface Plan {
   /** Statuses that do not name exactly one state of the chart (must be empty). */
   unmatchedStatuses: string[]
   paths: PlannedPath[]
-  counts: { shortest: number; simple: number; simpleGenerated: number; simpleReplayed: number; gap: number }
+  counts: { shortest: number; simple: number; simpleGenerated: number; simpleReplayed: number; landing: number; gap: number }
   /** Status-level transitions of the full chart (unreachable ones included). */
   allTriples: Set<string>
   /** Those the public client cannot cause, with the rule that excludes them. */
   unreachableTriples: Map<string, string>
   /** `UNREACHABLE_VARIANTS` rules that matched no edge (must be empty, or the list went stale). */
   unusedRules: string[]
-  /** Edges of the executable model (STORAGE_DEGRADED self-loops excluded: they are required per status). */
+  /** Edges of the executable models, every landing's (STORAGE_DEGRADED self-loops excluded: they are required per status). */
   executableEdges: Set<string>
 }
 
 function named(origin: PlannedPath['origin'], steps: ModelStep[]): PlannedPath {
   const last = steps[steps.length - 1] as ModelStep
-  const name = `${origin}: ${steps.slice(1).map((s) => eventLabel(s.event)).join(' → ') || 'xstate.init'} ⇒ ${statusOf(last.state)}`
+  const start = (steps[0] as ModelStep).event['landing'] === undefined ? [] : [eventLabel((steps[0] as ModelStep).event)]
+  const name = `${origin}: ${[...start, ...steps.slice(1).map((s) => eventLabel(s.event))].join(' → ') || 'xstate.init'} ⇒ ${statusOf(last.state)}`
   return { origin, name, steps, state: last.state, weight: steps.length - 1 }
 }
 
-/** Builds the model, generates the paths and the coverage targets. */
+/**
+ * After a failed landing, the restore without and with a stored session (it must survive). The other
+ * kinds of stored session are restored from the same model state as on a plain start, covered there.
+ */
+const RESTORED_AFTER_LANDING: readonly unknown[] = ['none', 'auth']
+
+/**
+ * The paths of an app opened at a callback URL: every way out of initializing — the landing's outcome,
+ * then, after a failure, the restore (see `RESTORED_AFTER_LANDING`). The first step's event names the
+ * landing, so the executor knows what URL to open the app at.
+ */
+function landingPaths(landing: Landing, model: LifecycleModel, adjacency: Adjacency): PlannedPath[] {
+  const initial = (model.getShortestPaths()[0]?.steps[0] as ModelStep).state
+  const paths: PlannedPath[] = []
+  const walk = (steps: ModelStep[]): void => {
+    const from = (steps[steps.length - 1] as ModelStep).state
+    for (const { event, state } of Object.values(adjacency[serializeState(from)]?.transitions ?? {})) {
+      if (isDegrade(event) || (event.type === 'xstate.done.actor.restore' && !RESTORED_AFTER_LANDING.includes(event['kind']))) continue
+      const next = [...steps, { state, event }]
+      if (statusOf(state) === 'initializing') walk(next)
+      else paths.push(named('landing', next))
+    }
+  }
+  walk([{ state: initial, event: { type: 'xstate.init', landing } }])
+  return paths
+}
+
+/** Builds the models, generates the paths and the coverage targets. */
 export function buildPlan(): Plan {
-  const model = createLifecycleModel({ unreachable: unreachableReason })
-  const full = createLifecycleModel()
+  // One model per way the client can start (see `Landing`); the plain start's generates the main paths.
+  const models = LANDINGS.map((landing) => {
+    const model = createLifecycleModel({ unreachable: unreachableReason, landing })
+    const full = createLifecycleModel({ landing })
+    return { landing, model, adjacency: model.getAdjacencyMap() as Adjacency, fullEdges: edgesOf(full.getAdjacencyMap() as Adjacency) }
+  })
+  const main = models[0] as (typeof models)[number]
+  const model = main.model
 
   // Coverage targets from the chart itself (every handled event, no exclusions).
-  const fullEdges = edgesOf(full.getAdjacencyMap() as Adjacency)
+  const fullEdges = models.flatMap((m) => m.fullEdges)
   const allTriples = new Set(fullEdges.map((e) => e.triple))
   const reachableTriples = new Set<string>()
   const unreachableTriples = new Map<string, string>()
@@ -213,9 +255,10 @@ export function buildPlan(): Plan {
   const staleUnreachable = Object.keys(UNREACHABLE_TRANSITIONS).filter((key) => !chartKeys.has(key))
   const unmatchedStatuses = ALL_STATUSES.filter((status) => stateNodesNamed(lifecycleMachine, status).length !== 1)
 
-  const adjacency = model.getAdjacencyMap() as Adjacency
+  const adjacency = main.adjacency
   const edges = edgesOf(adjacency)
-  const executableEdges = new Set(edges.filter((e) => !isDegrade(e.event)).map((e) => e.key))
+  const allEdges = models.flatMap((m) => (m === main ? edges : edgesOf(m.adjacency)))
+  const executableEdges = new Set(allEdges.filter((e) => !isDegrade(e.event)).map((e) => e.key))
   const covered = new Set<string>()
   const coveredTriples = new Set<string>()
   const take = (path: PlannedPath): PlannedPath => {
@@ -270,7 +313,10 @@ export function buildPlan(): Plan {
     simple.push(take(named('simple', best.steps)))
   }
 
-  // 3. Gap paths: the shortest way to the source state, then the missing edge.
+  // 3. Landing paths (their own states are reachable only from their own start).
+  const landing = models.filter((m) => m !== main).flatMap((m) => landingPaths(m.landing, m.model, m.adjacency).map(take))
+
+  // 4. Gap paths: the shortest way to the source state, then the missing edge.
   const shortestTo = new Map<string, ModelStep[]>()
   for (const p of model.getShortestPaths({ allowDuplicatePaths: true })) shortestTo.set(serializeState(p.state as ModelSnapshot), p.steps as ModelStep[])
   const prefixTo = (state: ModelSnapshot): ModelStep[] => {
@@ -310,8 +356,15 @@ export function buildPlan(): Plan {
     chart,
     staleUnreachable,
     unmatchedStatuses,
-    paths: [...shortest, ...simple, ...gap],
-    counts: { shortest: shortest.length, simple: simple.length, simpleGenerated: simpleAll.length, simpleReplayed: replayed.size, gap: gap.length },
+    paths: [...shortest, ...simple, ...landing, ...gap],
+    counts: {
+      shortest: shortest.length,
+      simple: simple.length,
+      simpleGenerated: simpleAll.length,
+      simpleReplayed: replayed.size,
+      landing: landing.length,
+      gap: gap.length,
+    },
     allTriples,
     unreachableTriples,
     unusedRules,
