@@ -163,6 +163,12 @@ export interface RedirectOutput {
   flowId: string | null
 }
 
+/** A sign-in completed from the URL: it always ends with a session (or the actor fails). */
+export interface LandingOutput {
+  session: Session
+  event: 'SIGNED_IN' | 'PASSWORD_RECOVERY'
+}
+
 export interface MfaVerifyInput {
   io: LifecycleIo
   operation: MfaVerifyOperation

@@ -22,7 +22,7 @@ import {
   signOutInput,
   verifyMfaInput,
 } from './lifecycle-setup.js'
-import type { SignInOutput } from './lifecycle-types.js'
+import type { LandingOutput } from './lifecycle-types.js'
 
 /**
  * A sign-in or second-factor attempt failed: back to whatever status the existing session (or its
@@ -42,23 +42,19 @@ const attemptFailed = {
  */
 const completeLanding = {
   id: 'completeLanding',
-  src: 'signIn',
+  src: 'completeLanding',
   input: landingInput,
-  onDone: [
-    {
-      guard: { type: 'signInCarriesSession', params: ({ event }: { event: { output: SignInOutput } }) => ({ output: event.output }) },
-      target: '#lifecycle.resolvingStatus',
-      actions: [
-        'consumeLanding',
-        { type: 'storeSession', params: ({ event }: { event: { output: SignInOutput } }) => ({ session: signedInSession(event.output) }) },
-        {
-          type: 'announce',
-          params: ({ event }: { event: { output: SignInOutput } }) => ({ event: event.output.event, session: event.output.session, landing: true }),
-        },
-      ],
-    },
-    { target: 'restoring', actions: 'consumeLanding' },
-  ],
+  onDone: {
+    target: '#lifecycle.resolvingStatus',
+    actions: [
+      'consumeLanding',
+      { type: 'storeSession', params: ({ event }: { event: { output: LandingOutput } }) => ({ session: event.output.session }) },
+      {
+        type: 'announce',
+        params: ({ event }: { event: { output: LandingOutput } }) => ({ event: event.output.event, session: event.output.session, landing: true }),
+      },
+    ],
+  },
   onError: {
     target: 'restoring',
     actions: ['consumeLanding', { type: 'recordError', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) }],

@@ -7,6 +7,7 @@
 import { fromPromise } from 'xstate'
 import { meansAlreadySignedOut } from '../../machines/failures.js'
 import type {
+  LandingOutput,
   LifecycleContext,
   MfaVerifyInput,
   MfaVerifyOutput,
@@ -23,7 +24,7 @@ import type {
 } from '../../machines/lifecycle-types.js'
 import { isExpiringSoon } from '../../machines/refresh-policy.js'
 import * as api from '../api/index.js'
-import { AuthError, isAuthError } from '../errors.js'
+import { AuthError, AuthInvalidTokenResponseError, isAuthError } from '../errors.js'
 import { combineSignals } from '../http/signals.js'
 import type { CallOptions, Session } from '../types.js'
 import { callRedirect } from './redirect-calls.js'
@@ -62,13 +63,22 @@ const restoreSession = fromPromise<RestoreOutput, RestoreInput>(async ({ input }
   return problem === undefined ? { session } : { session, problem }
 })
 
-const signIn = fromPromise<SignInOutput, SignInInput>(async ({ input, signal }) => {
-  const { store } = input.io
+/** Trades the operation's credential for a session and saves it, unless the state was left meanwhile. */
+async function signInAndSave(input: SignInInput, signal: AbortSignal): Promise<SignInOutput> {
   const output = await withCallerSignal(signal, input.operation.options, (options) => callSignIn(input.io, input.operation, options))
   // Leaving `signingIn` aborts the signal: the late session must not be saved.
   if (signal.aborted) throw abortedError(signal)
-  if (output.session) await store.write(output.session)
+  if (output.session) await input.io.store.write(output.session)
   return output
+}
+
+const signIn = fromPromise<SignInOutput, SignInInput>(({ input, signal }) => signInAndSave(input, signal))
+
+/** The credential the URL brought back: a code or fragment tokens always trade for a session, or fail. */
+const completeLanding = fromPromise<LandingOutput, SignInInput>(async ({ input, signal }) => {
+  const { session, event } = await signInAndSave(input, signal)
+  if (session === null || event === 'USER_UPDATED') throw new AuthInvalidTokenResponseError()
+  return { session, event }
 })
 
 const leaveForProvider = fromPromise<RedirectOutput, RedirectInput>(async ({ input, signal }) => {
@@ -136,7 +146,7 @@ const signOut = fromPromise<SignOutOutput, SignOutInput>(async ({ input, signal 
 })
 
 /** The chart's actors, made once and shared by every client. */
-export const lifecycleActors = { restoreSession, signIn, leaveForProvider, verifyMfa, refreshSession, signOut }
+export const lifecycleActors = { restoreSession, signIn, completeLanding, leaveForProvider, verifyMfa, refreshSession, signOut }
 
 /** The chart's storage actions: they act on the I/O in the context of the client that runs them. */
 export const lifecycleActions = {

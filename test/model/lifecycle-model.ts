@@ -116,11 +116,11 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
     { type: 'xstate.done.actor.signIn', kind: 'none', output: { session: null, user: null, event: SIGNED_IN } },
     { type: 'xstate.error.actor.signIn', error: new AuthApiError('Invalid login credentials', 400, 'invalid_credentials') },
     // Coming back with a credential in the URL: a magic link's session (with or without a second factor
-    // to come), none (the chart's second branch), or a refusal.
-    ...(['auth', 'mfa', 'none'] as const).map((kind) => ({
+    // to come), or a refusal.
+    ...(['auth', 'mfa'] as const).map((kind) => ({
       type: 'xstate.done.actor.completeLanding' as const,
       kind,
-      output: kind === 'none' ? { session: null, user: null, event: SIGNED_IN } : { session: SESSIONS[kind], user: SESSIONS[kind].user, event: SIGNED_IN },
+      output: { session: SESSIONS[kind], event: SIGNED_IN },
     })),
     { type: 'xstate.error.actor.completeLanding', error: new AuthPKCECodeVerifierMissingError() },
     // Leaving for a provider: OAuth makes the URL itself; SSO asks the server, which may know no provider.

@@ -50,10 +50,6 @@ export interface PlannedPath {
 export const UNREACHABLE_TRANSITIONS: Readonly<Record<string, string>> = {
   'initializing.restoring: error(restore) → signedOut':
     'the restoreSession actor (src/client/actors.ts) only awaits SessionStore.read(), which never throws: storage failures come back as a value',
-  'initializing.exchangingCode: done(completeLanding) 2/2 → initializing.restoring':
-    'a code exchange answers with a session or throws: exchangeCode (src/client/sign-in-calls.ts) returns signedIn(token response), which always holds one',
-  'initializing.adoptingUrlTokens: done(completeLanding) 2/2 → initializing.restoring':
-    'URL tokens are adopted with the user GET /user returned, or the call throws: the redirectTokens case (src/client/sign-in-calls.ts) always returns a session',
   'signingOut: error(signOut) → signedOut':
     'the signOut actor (src/client/actors.ts) catches every failure of the logout call and reports it in its output',
 }
