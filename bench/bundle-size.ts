@@ -34,6 +34,7 @@ const TARGETS: Target[] = [
   { name: 'ours: main entry, rxjs external (peer)', entry: 'dist/index.js', platform: 'browser', external: ['rxjs'], note: 'rxjs is a peer the app already bundles' },
   { name: 'ours: ./admin', entry: 'dist/admin.js', platform: 'browser' },
   { name: 'ours: ./jwt', entry: 'dist/jwt.js', platform: 'browser', note: 'getClaims: verifies with jose' },
+  { name: 'ours: ./mfa', entry: 'dist/mfa.js', platform: 'browser', note: 'multi-factor: enrol, challenge, verify' },
   { name: 'ours: ./inspect', entry: 'dist/inspect.js', platform: 'browser', note: 'redaction for inspectors' },
   { name: 'ours: ./identities', entry: 'dist/identities.js', platform: 'browser', note: 'SSO, ID-token sign-in, identity linking' },
   { name: 'ours: ./testing', entry: 'dist/testing.js', platform: 'node', note: 'node-only (node:http), bundled for node' },

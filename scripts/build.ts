@@ -24,6 +24,7 @@ export const ENTRIES = {
   index: 'src/index.ts',
   admin: 'src/admin/index.ts',
   jwt: 'src/jwt/index.ts',
+  mfa: 'src/mfa/index.ts',
   identities: 'src/identities/index.ts',
   inspect: 'src/inspect/index.ts',
   testing: 'src/testing/index.ts',

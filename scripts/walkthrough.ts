@@ -5,6 +5,7 @@
 import { createAuthClient } from '../src/index.js'
 import { getClaims } from '../src/jwt/index.js'
 import { startAuthServer, totpCode } from '../src/testing/index.js'
+import { mfa } from '../src/mfa/index.js'
 
 const started = performance.now()
 const stamp = () => `+${String(Math.round(performance.now() - started)).padStart(5)} ms`
@@ -35,17 +36,17 @@ try {
   await auth.signInWithPassword({ email, password })
 
   say('Enrol a TOTP factor and verify it with a code from the authenticator')
-  const factor = await auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Walkthrough phone' })
+  const factor = await mfa(auth).enroll({ factorType: 'totp', friendlyName: 'Walkthrough phone' })
   if (!('totp' in factor)) throw new Error('expected a TOTP factor')
-  await auth.mfa.challengeAndVerify({ factorId: factor.id, code: totpCode(factor.totp.secret) })
+  await mfa(auth).challengeAndVerify({ factorId: factor.id, code: totpCode(factor.totp.secret) })
 
   say('Sign out, and sign in again: the password alone now leads to mfaChallenge')
   await auth.signOut()
   await auth.signInWithPassword({ email, password })
 
   say('Answer the challenge with a fresh TOTP code')
-  const challenge = await auth.mfa.challenge({ factorId: factor.id })
-  await auth.mfa.verify({ factorId: factor.id, challengeId: challenge.id, code: totpCode(factor.totp.secret) })
+  const challenge = await mfa(auth).challenge({ factorId: factor.id })
+  await mfa(auth).verify({ factorId: factor.id, challengeId: challenge.id, code: totpCode(factor.totp.secret) })
 
   say('Read the verified claims three times: the key set is fetched once, the signatures are checked here')
   for (let i = 0; i < 3; i++) {

@@ -172,10 +172,6 @@ export class AuthImplicitGrantRedirectError extends AuthError {
     super(message, 500, 'implicit_grant_redirect')
     this.details = details
   }
-
-  override toJSON(): ReturnType<AuthError['toJSON']> & { details: RedirectErrorDetails | null } {
-    return { ...super.toJSON(), details: this.details }
-  }
 }
 
 /** A callback URL that cannot start a code exchange here (a fragment in a PKCE client, no code). */

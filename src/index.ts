@@ -21,7 +21,6 @@ export type { EnrollParams, EnrollResponse, ChallengeResponse, TotpEnrollRespons
 export { memoryStorage, defaultStorage, defaultStorageKey } from './storage/index.js'
 export type { SupportedStorage } from './storage/index.js'
 export { lifecycleMachine } from '../machines/lifecycle.js'
-export type { MfaApi } from './client/mfa.js'
 export type { InspectObserver } from './client/inspection.js'
 // The chart's types, named by `lifecycleMachine` and `AuthClient.actor`.
 export type { LifecycleMachine } from '../machines/lifecycle.js'

@@ -29,7 +29,6 @@ import {
 import { ClientCore } from './core.js'
 import { attachCore } from './core-key.js'
 import { withSession } from './gateway.js'
-import { MfaApi } from './mfa.js'
 import type { AuthClientOptions } from './options.js'
 import { withPkceChallenge } from './pkce-start.js'
 import { authResponse } from './responses.js'
@@ -91,15 +90,12 @@ export class AuthClient {
   }
 
   readonly #core: ClientCore
-  /** Multi-factor authentication (TOTP). */
-  readonly mfa: MfaApi
 
   constructor(options: AuthClientOptions) {
     this.#core = new ClientCore(options)
-    this.mfa = new MfaApi(this.#core)
     // For `supabase-auth-machine/jwt` (the JWKS request), without a member in this class's public type.
     attachTransport(this, this.#core.io.transport)
-    // For `supabase-auth-machine/identities`, whose calls run through this client's chart.
+    // For `supabase-auth-machine/mfa` and `/identities`, whose calls run through this client's chart.
     attachCore(this, this.#core)
   }
 

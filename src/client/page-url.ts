@@ -24,20 +24,17 @@ function parametersOf(url: URL): Record<string, string> {
   return params
 }
 
+/** The session fields of an implicit flow's fragment; absent or unusable ones make it no session at all. */
 function tokensOf(params: Record<string, string>): RedirectTokens | null {
-  const { access_token, refresh_token, expires_in, expires_at, token_type, provider_token, provider_refresh_token } = params
-  const expiresIn = Number(expires_in)
-  if (!access_token || !refresh_token || !token_type || !Number.isFinite(expiresIn)) return null
-  const expiresAt = Number(expires_at)
-  return {
-    access_token,
-    refresh_token,
-    token_type,
-    expires_in: expiresIn,
-    ...(expires_at !== undefined && Number.isFinite(expiresAt) ? { expires_at: expiresAt } : {}),
-    ...(provider_token ? { provider_token } : {}),
-    ...(provider_refresh_token ? { provider_refresh_token } : {}),
-  }
+  const { access_token, refresh_token, token_type, provider_token, provider_refresh_token } = params
+  const expires_in = Number(params['expires_in'])
+  const expires_at = Number(params['expires_at'] ?? NaN)
+  if (!access_token || !refresh_token || !token_type || !Number.isFinite(expires_in)) return null
+  const tokens: RedirectTokens = { access_token, refresh_token, token_type, expires_in }
+  if (Number.isFinite(expires_at)) tokens.expires_at = expires_at
+  if (provider_token) tokens.provider_token = provider_token
+  if (provider_refresh_token) tokens.provider_refresh_token = provider_refresh_token
+  return tokens
 }
 
 /**

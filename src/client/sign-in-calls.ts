@@ -89,19 +89,11 @@ async function exchangeCode(
   throw new AuthPKCECodeVerifierMissingError()
 }
 
-/** An implicit-flow fragment as a token response; `expires_at` from the server wins over our own sum. */
+/** An implicit-flow fragment as a token response; the server's `expires_at` wins over our own sum. */
 function redirectResponse(tokens: RedirectTokens, user: TokenResponse['user'], receivedAt: number): TokenResponse {
-  const nowSeconds = Math.floor(receivedAt / 1000)
-  const expires_in = tokens.expires_at === undefined ? tokens.expires_in : Math.max(0, tokens.expires_at - nowSeconds)
-  return {
-    access_token: tokens.access_token,
-    refresh_token: tokens.refresh_token,
-    token_type: 'bearer',
-    expires_in,
-    user,
-    ...(tokens.provider_token === undefined ? {} : { provider_token: tokens.provider_token }),
-    ...(tokens.provider_refresh_token === undefined ? {} : { provider_refresh_token: tokens.provider_refresh_token }),
-  }
+  const { expires_at, ...response } = tokens
+  if (expires_at !== undefined) response.expires_in = Math.max(0, expires_at - Math.floor(receivedAt / 1000))
+  return { ...response, user }
 }
 
 /**

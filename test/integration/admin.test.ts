@@ -8,6 +8,7 @@ import type { User } from '../../src/index.js'
 import { totpCode } from '../../src/testing/index.js'
 import { record, rejection, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
+import { mfa } from '../../src/mfa/index.js'
 
 let target: Target
 
@@ -231,9 +232,9 @@ describe('inviteUserByEmail', () => {
 describe('mfa', () => {
   it('listFactors shows a user’s factor; deleteFactor removes it and the user signs in without MFA', async () => {
     const { auth, user, email } = await signedInClient(target, 'admin-mfa')
-    const factor = await auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Admin test' })
+    const factor = await mfa(auth).enroll({ factorType: 'totp', friendlyName: 'Admin test' })
     if (factor.type !== 'totp') throw new Error('expected a TOTP factor')
-    await auth.mfa.challengeAndVerify({ factorId: factor.id, code: totpCode(factor.totp.secret) })
+    await mfa(auth).challengeAndVerify({ factorId: factor.id, code: totpCode(factor.totp.secret) })
 
     const { factors } = await target.admin.mfa.listFactors({ userId: user.id })
     expect(factors).toEqual([expect.objectContaining({ id: factor.id, factor_type: 'totp', status: 'verified', friendly_name: 'Admin test' })])

@@ -10,6 +10,7 @@ import type { AuthClient } from '../../src/index.js'
 import { isAuthError } from '../../src/errors.js'
 import { countingFetch, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
+import { mfa } from '../../src/mfa/index.js'
 
 let target: Target
 
@@ -80,18 +81,18 @@ const clientCases: Case[] = [
   ['signInWithIdToken without a token', (a) => signInWithIdToken(a, junk({ provider: 'google' }))],
   ['signInWithIdToken nonce not a string', (a) => signInWithIdToken(a, junk({ provider: 'google', token: 'x.y.z', nonce: 5 }))],
   ['unlinkIdentity(null)', (a) => unlinkIdentity(a, junk(null))],
-  ['mfa.enroll unknown factorType', (a) => a.mfa.enroll(junk({ factorType: 'bogus' }))],
-  ['mfa.enroll friendlyName not a string', (a) => a.mfa.enroll(junk({ factorType: 'totp', friendlyName: 5 }))],
-  ['mfa.challenge factorId not a UUID', (a) => a.mfa.challenge({ factorId: 'nope' })],
-  ['mfa.verify factorId not a UUID', (a) => a.mfa.verify({ factorId: 'nope', challengeId: UUID, code: '123456' })],
-  ['mfa.verify challengeId not a UUID', (a) => a.mfa.verify({ factorId: UUID, challengeId: 'nope', code: '123456' })],
-  ['mfa.verify empty code', (a) => a.mfa.verify({ factorId: UUID, challengeId: UUID, code: '' })],
-  ['mfa.challengeAndVerify factorId not a UUID', (a) => a.mfa.challengeAndVerify({ factorId: 'nope', code: '123456' })],
-  ['mfa.unenroll factorId not a UUID', (a) => a.mfa.unenroll({ factorId: 'nope' })],
-  ['mfa.challenge(null)', (a) => a.mfa.challenge(junk(null))],
-  ['mfa.verify(null)', (a) => a.mfa.verify(junk(null))],
-  ['mfa.unenroll(null)', (a) => a.mfa.unenroll(junk(null))],
-  ['mfa.enroll(null)', (a) => a.mfa.enroll(junk(null))],
+  ['mfa.enroll unknown factorType', (a) => mfa(a).enroll(junk({ factorType: 'bogus' }))],
+  ['mfa.enroll friendlyName not a string', (a) => mfa(a).enroll(junk({ factorType: 'totp', friendlyName: 5 }))],
+  ['mfa.challenge factorId not a UUID', (a) => mfa(a).challenge({ factorId: 'nope' })],
+  ['mfa.verify factorId not a UUID', (a) => mfa(a).verify({ factorId: 'nope', challengeId: UUID, code: '123456' })],
+  ['mfa.verify challengeId not a UUID', (a) => mfa(a).verify({ factorId: UUID, challengeId: 'nope', code: '123456' })],
+  ['mfa.verify empty code', (a) => mfa(a).verify({ factorId: UUID, challengeId: UUID, code: '' })],
+  ['mfa.challengeAndVerify factorId not a UUID', (a) => mfa(a).challengeAndVerify({ factorId: 'nope', code: '123456' })],
+  ['mfa.unenroll factorId not a UUID', (a) => mfa(a).unenroll({ factorId: 'nope' })],
+  ['mfa.challenge(null)', (a) => mfa(a).challenge(junk(null))],
+  ['mfa.verify(null)', (a) => mfa(a).verify(junk(null))],
+  ['mfa.unenroll(null)', (a) => mfa(a).unenroll(junk(null))],
+  ['mfa.enroll(null)', (a) => mfa(a).enroll(junk(null))],
 ]
 
 type Outcome = { mode: 'thrown' | 'rejected' | 'resolved'; name: string; code: string | undefined }

@@ -6,6 +6,7 @@ import type { AuthState } from '../../src/index.js'
 import type { AuthChangeEvent, Session } from '../../src/types.js'
 import { countingFetch, record, refusal, rejection, serverSettings, signedInClient, untilStatus, type ServerSettings } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
+import { mfa } from '../../src/mfa/index.js'
 
 let target: Target
 let settings: ServerSettings
@@ -263,9 +264,9 @@ describe('dispose', () => {
       updateUser: () => disposed.updateUser({ data: { a: 1 } }),
       reauthenticate: () => disposed.reauthenticate(),
       signOut: () => disposed.signOut(),
-      'mfa.listFactors': () => disposed.mfa.listFactors(),
-      'mfa.enroll': () => disposed.mfa.enroll({ factorType: 'totp' }),
-      'mfa.getAuthenticatorAssuranceLevel': () => disposed.mfa.getAuthenticatorAssuranceLevel(),
+      'mfa.listFactors': () => mfa(disposed).listFactors(),
+      'mfa.enroll': () => mfa(disposed).enroll({ factorType: 'totp' }),
+      'mfa.getAuthenticatorAssuranceLevel': () => mfa(disposed).getAuthenticatorAssuranceLevel(),
     }
     expect(await refusalCodes(calls)).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, 'disposed'])))
     expect(counter.count).toBe(0)

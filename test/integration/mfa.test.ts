@@ -7,6 +7,7 @@ import type { AuthClient, TotpEnrollResponse } from '../../src/index.js'
 import { totpCode } from '../../src/testing/index.js'
 import { claimsOf, record, rejection, signedInClient, type SignedIn } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target } from '../support/target.js'
+import { mfa } from '../../src/mfa/index.js'
 
 let target: Target
 
@@ -27,7 +28,7 @@ function wrongCode(secret: string): string {
 }
 
 async function enrollTotp(auth: AuthClient, friendlyName = 'Authenticator'): Promise<TotpEnrollResponse> {
-  const factor = await auth.mfa.enroll({ factorType: 'totp', friendlyName })
+  const factor = await mfa(auth).enroll({ factorType: 'totp', friendlyName })
   if (factor.type !== 'totp') throw new Error('expected a TOTP factor')
   return factor
 }
@@ -36,7 +37,7 @@ async function enrollTotp(auth: AuthClient, friendlyName = 'Authenticator'): Pro
 async function userWithFactor(tag: string): Promise<SignedIn & { factorId: string; secret: string }> {
   const first = await signedInClient(target, tag)
   const factor = await enrollTotp(first.auth)
-  await first.auth.mfa.challengeAndVerify({ factorId: factor.id, code: totpCode(factor.totp.secret) })
+  await mfa(first.auth).challengeAndVerify({ factorId: factor.id, code: totpCode(factor.totp.secret) })
   await first.auth.signOut({ scope: 'local' })
   const auth = target.client()
   const { user, session } = await auth.signInWithPassword({ email: first.email, password: PASSWORD })
@@ -55,17 +56,17 @@ describe('enroll, challenge, verify', () => {
     expect(decodeURIComponent(factor.totp.uri)).toContain(email)
 
     // Unverified: listed in `all`, not in `totp`; the status does not change yet.
-    const pending = await auth.mfa.listFactors()
+    const pending = await mfa(auth).listFactors()
     expect(pending.all).toEqual([expect.objectContaining({ id: factor.id, status: 'unverified', factor_type: 'totp' })])
     expect(pending.totp).toEqual([])
     expect(auth.snapshot.status).toBe('authenticated')
 
-    const challenge = await auth.mfa.challenge({ factorId: factor.id })
+    const challenge = await mfa(auth).challenge({ factorId: factor.id })
     expect(challenge).toMatchObject({ id: expect.any(String), type: 'totp', expires_at: expect.any(Number) })
     expect(challenge.expires_at).toBeGreaterThan(Math.floor(Date.now() / 1000))
 
     const rec = record(auth)
-    const verified = await auth.mfa.verify({ factorId: factor.id, challengeId: challenge.id, code: totpCode(factor.totp.secret) })
+    const verified = await mfa(auth).verify({ factorId: factor.id, challengeId: challenge.id, code: totpCode(factor.totp.secret) })
     expect(verified).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), token_type: 'bearer' })
     expect(verified.user.factors).toEqual([expect.objectContaining({ id: factor.id, status: 'verified' })])
     expect(claimsOf(verified.access_token)).toMatchObject({ aal: 'aal2', session_id: claimsOf(session.access_token)['session_id'] })
@@ -75,11 +76,11 @@ describe('enroll, challenge, verify', () => {
     expect(rec.events).toEqual(['INITIAL_SESSION', 'MFA_CHALLENGE_VERIFIED'])
     expect(rec.sessions.at(-1)?.access_token === verified.access_token, 'event carries the aal2 token').toBe(true)
 
-    const aal = await auth.mfa.getAuthenticatorAssuranceLevel()
+    const aal = await mfa(auth).getAuthenticatorAssuranceLevel()
     expect(aal).toMatchObject({ currentLevel: 'aal2', nextLevel: 'aal2' })
     expect(aal.currentAuthenticationMethods.map((entry) => entry.method)).toEqual(expect.arrayContaining(['totp', 'password']))
 
-    const listed = await auth.mfa.listFactors()
+    const listed = await mfa(auth).listFactors()
     expect(listed.totp).toEqual([expect.objectContaining({ id: factor.id, status: 'verified', friendly_name: 'Phone app' })])
     expect(listed.phone).toEqual([])
   })
@@ -87,14 +88,14 @@ describe('enroll, challenge, verify', () => {
   it('a wrong code rejects with mfa_verification_failed and the status stays where it was', async () => {
     const { auth, factorId, secret } = await userWithFactor('mfa-wrong')
     expect(auth.snapshot.status).toBe('mfaChallenge')
-    const challenge = await auth.mfa.challenge({ factorId })
-    const error = await rejection(auth.mfa.verify({ factorId, challengeId: challenge.id, code: wrongCode(secret) }))
+    const challenge = await mfa(auth).challenge({ factorId })
+    const error = await rejection(mfa(auth).verify({ factorId, challengeId: challenge.id, code: wrongCode(secret) }))
     expect(error).toMatchObject({ name: 'AuthApiError', code: 'mfa_verification_failed', status: 422 })
     expect(auth.snapshot).toMatchObject({ status: 'mfaChallenge', aal: 'aal1' })
     expect(auth.snapshot.error).toBe(error)
 
     // The challenge survives a wrong code.
-    await auth.mfa.verify({ factorId, challengeId: challenge.id, code: totpCode(secret) })
+    await mfa(auth).verify({ factorId, challengeId: challenge.id, code: totpCode(secret) })
     expect(auth.snapshot.status).toBe('authenticated')
   })
 })
@@ -103,15 +104,15 @@ describe('signing in with a verified factor', () => {
   it('lands in mfaChallenge at aal1 with nextLevel aal2; challengeAndVerify completes it', async () => {
     const { auth, factorId, secret, session } = await userWithFactor('mfa-signin')
     expect(auth.snapshot).toMatchObject({ status: 'mfaChallenge', aal: 'aal1', session })
-    expect(await auth.mfa.getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal2' })
+    expect(await mfa(auth).getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal2' })
 
     const rec = record(auth)
-    const data = await auth.mfa.challengeAndVerify({ factorId, code: totpCode(secret) })
+    const data = await mfa(auth).challengeAndVerify({ factorId, code: totpCode(secret) })
     expect(claimsOf(data.access_token)['aal']).toBe('aal2')
     expect(auth.snapshot).toMatchObject({ status: 'authenticated', aal: 'aal2' })
     expect(rec.statuses).toEqual(['mfaChallenge', 'signingIn', 'authenticated'])
     expect(rec.events).toEqual(['INITIAL_SESSION', 'MFA_CHALLENGE_VERIFIED'])
-    expect(await auth.mfa.getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal2', nextLevel: 'aal2' })
+    expect(await mfa(auth).getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal2', nextLevel: 'aal2' })
   })
 
   it('an mfaChallenge snapshot has the aal1 session and user', async () => {
@@ -131,7 +132,7 @@ describe('signing in with a verified factor', () => {
 
   it('an aal1 session cannot unenroll the verified factor (insufficient_aal)', async () => {
     const { auth, factorId } = await userWithFactor('mfa-aal1-unenroll')
-    const error = await rejection(auth.mfa.unenroll({ factorId }))
+    const error = await rejection(mfa(auth).unenroll({ factorId }))
     expect(error).toMatchObject({ name: 'AuthApiError', code: 'insufficient_aal' })
     expect(auth.snapshot.status).toBe('mfaChallenge')
   })
@@ -140,7 +141,7 @@ describe('signing in with a verified factor', () => {
     const { auth, factorId, secret } = await userWithFactor('mfa-refresh')
     await auth.refreshSession()
     expect(auth.snapshot).toMatchObject({ status: 'mfaChallenge', aal: 'aal1' })
-    await auth.mfa.challengeAndVerify({ factorId, code: totpCode(secret) })
+    await mfa(auth).challengeAndVerify({ factorId, code: totpCode(secret) })
     await auth.refreshSession()
     expect(auth.snapshot).toMatchObject({ status: 'authenticated', aal: 'aal2' })
   })
@@ -149,18 +150,18 @@ describe('signing in with a verified factor', () => {
 describe('unenroll', () => {
   it('from aal2 removes the factor; after a refresh the session is aal1 and the status authenticated', async () => {
     const { auth, factorId, secret } = await userWithFactor('mfa-unenroll')
-    await auth.mfa.challengeAndVerify({ factorId, code: totpCode(secret) })
+    await mfa(auth).challengeAndVerify({ factorId, code: totpCode(secret) })
     const rec = record(auth)
 
-    expect(await auth.mfa.unenroll({ factorId })).toMatchObject({ id: factorId })
+    expect(await mfa(auth).unenroll({ factorId })).toMatchObject({ id: factorId })
     expect(rec.events).toEqual(['INITIAL_SESSION', 'USER_UPDATED'])
     expect(auth.snapshot.status).toBe('authenticated')
     expect(auth.snapshot.user?.factors ?? []).toEqual([])
-    expect((await auth.mfa.listFactors()).all).toEqual([])
+    expect((await mfa(auth).listFactors()).all).toEqual([])
 
     await auth.refreshSession()
     expect(auth.snapshot).toMatchObject({ status: 'authenticated', aal: 'aal1' })
-    expect(await auth.mfa.getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal1' })
+    expect(await mfa(auth).getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal1' })
 
     // Signing in again no longer asks for a second factor.
     const again = target.client()
@@ -171,8 +172,8 @@ describe('unenroll', () => {
   it('an unverified factor can be removed at aal1', async () => {
     const { auth } = await signedInClient(target, 'mfa-unverified')
     const factor = await enrollTotp(auth)
-    await auth.mfa.unenroll({ factorId: factor.id })
-    expect((await auth.mfa.listFactors()).all).toEqual([])
+    await mfa(auth).unenroll({ factorId: factor.id })
+    expect((await mfa(auth).listFactors()).all).toEqual([])
     expect(auth.snapshot).toMatchObject({ status: 'authenticated', aal: 'aal1' })
   })
 })
@@ -182,15 +183,15 @@ describe('MFA calls without a session', () => {
     const auth = target.client()
     const id = '00000000-0000-4000-8000-000000000000'
     for (const call of [
-      () => auth.mfa.enroll({ factorType: 'totp' }),
-      () => auth.mfa.challenge({ factorId: id }),
-      () => auth.mfa.verify({ factorId: id, challengeId: id, code: '123456' }),
-      () => auth.mfa.challengeAndVerify({ factorId: id, code: '123456' }),
-      () => auth.mfa.unenroll({ factorId: id }),
-      () => auth.mfa.listFactors(),
+      () => mfa(auth).enroll({ factorType: 'totp' }),
+      () => mfa(auth).challenge({ factorId: id }),
+      () => mfa(auth).verify({ factorId: id, challengeId: id, code: '123456' }),
+      () => mfa(auth).challengeAndVerify({ factorId: id, code: '123456' }),
+      () => mfa(auth).unenroll({ factorId: id }),
+      () => mfa(auth).listFactors(),
     ]) {
       expect((await rejection(call())).name).toBe('AuthSessionMissingError')
     }
-    expect(await auth.mfa.getAuthenticatorAssuranceLevel()).toEqual({ currentLevel: null, nextLevel: null, currentAuthenticationMethods: [] })
+    expect(await mfa(auth).getAuthenticatorAssuranceLevel()).toEqual({ currentLevel: null, nextLevel: null, currentAuthenticationMethods: [] })
   })
 })

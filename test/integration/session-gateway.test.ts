@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthClient } from '../../src/index.js'
 import { record, rejection, signedInClient } from '../support/flows.js'
 import { openTarget, type Target } from '../support/target.js'
+import { mfa } from '../../src/mfa/index.js'
 
 let target: Target
 
@@ -24,10 +25,10 @@ const calls: Array<[string, (auth: AuthClient) => Promise<unknown>]> = [
   ['updateUser', (auth) => auth.updateUser({ data: { theme: 'dark' } })],
   ['reauthenticate', (auth) => auth.reauthenticate()],
   ['signOut others', (auth) => auth.signOut({ scope: 'others' })],
-  ['mfa.enroll', (auth) => auth.mfa.enroll({ factorType: 'totp', friendlyName: 'gateway' })],
-  ['mfa.challenge', (auth) => auth.mfa.challenge({ factorId: UNKNOWN_FACTOR })],
-  ['mfa.unenroll', (auth) => auth.mfa.unenroll({ factorId: UNKNOWN_FACTOR })],
-  ['mfa.listFactors', (auth) => auth.mfa.listFactors()],
+  ['mfa.enroll', (auth) => mfa(auth).enroll({ factorType: 'totp', friendlyName: 'gateway' })],
+  ['mfa.challenge', (auth) => mfa(auth).challenge({ factorId: UNKNOWN_FACTOR })],
+  ['mfa.unenroll', (auth) => mfa(auth).unenroll({ factorId: UNKNOWN_FACTOR })],
+  ['mfa.listFactors', (auth) => mfa(auth).listFactors()],
 ]
 
 describe('a session the server no longer knows', () => {

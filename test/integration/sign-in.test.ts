@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { claimsOf, record, rejection, serverSettings, signedInClient, type ServerSettings } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, type Target, uniqueEmail } from '../support/target.js'
+import { mfa } from '../../src/mfa/index.js'
 
 let target: Target
 let settings: ServerSettings
@@ -37,7 +38,7 @@ describe('signInWithPassword', () => {
     expect(auth.snapshot.session).toBe(data.session)
     expect(rec.events).toEqual(['INITIAL_SESSION', 'SIGNED_IN'])
     expect(rec.sessions[1]).toBe(data.session)
-    expect(await auth.mfa.getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal1' })
+    expect(await mfa(auth).getAuthenticatorAssuranceLevel()).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal1' })
   })
 
   it('rejects a wrong password with invalid_credentials and keeps the session it had', async () => {

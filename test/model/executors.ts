@@ -21,6 +21,7 @@ import { landingExecutors, redirectExecutors, startAtLanding } from './redirect-
 import { STORAGE_KEY } from '../support/rig.js'
 import { outcome, settleFlight, type Executor, type StepContext } from './step-context.js'
 import { wrongTotpCode, type SignInKind } from '../support/users.js'
+import { mfa } from '../../src/mfa/index.js'
 
 export type { StepContext }
 
@@ -155,16 +156,16 @@ const executors: Record<string, Executor> = {
       if (!known) throw new Error('signed in as a user the path did not create')
       let factor = known.factor
       if (!factor) {
-        const enrolled = await rig.auth.mfa.enroll({ factorType: 'totp', friendlyName: `model-${randomUUID()}` })
+        const enrolled = await mfa(rig.auth).enroll({ factorType: 'totp', friendlyName: `model-${randomUUID()}` })
         if (enrolled.type !== 'totp') throw new Error('expected a TOTP factor')
         factor = { id: enrolled.id, secret: enrolled.totp.secret }
       }
-      const challenge = await rig.auth.mfa.challenge({ factorId: factor.id })
+      const challenge = await mfa(rig.auth).challenge({ factorId: factor.id })
       params = { factorId: factor.id, challengeId: challenge.id, code: fail ? wrongTotpCode(factor.secret) : totpCode(factor.secret) }
       rig.verifying = { userId: known.id, factor }
     }
     rig.flight = rig.http.holdNext('verify request')
-    rig.track(rig.auth.mfa.verify(params))
+    rig.track(mfa(rig.auth).verify(params))
     await settleFlight(c, rig.flight)
   },
 

@@ -54,23 +54,25 @@ const nameOf = (c: Compile) =>
 
 /** Imports every entry and touches the main types; `skipLibCheck: false` checks every declaration file it reaches. */
 const CONSUMER = `import * as main from 'supabase-auth-machine'
-import { createAuthClient, memoryStorage, type AuthClient, type AuthState, type InspectObserver, type LifecycleMachine, type MfaApi } from 'supabase-auth-machine'
+import { createAuthClient, memoryStorage, type AuthClient, type AuthState, type InspectObserver, type LifecycleMachine } from 'supabase-auth-machine'
 import * as admin from 'supabase-auth-machine/admin'
 import * as jwt from 'supabase-auth-machine/jwt'
 import * as identities from 'supabase-auth-machine/identities'
+import { mfa as mfaOf, type MfaApi } from 'supabase-auth-machine/mfa'
+import { redactedInspector } from 'supabase-auth-machine/inspect'
 import * as testing from 'supabase-auth-machine/testing'
 import type { Observable } from 'rxjs'
 import type { Actor } from 'xstate'
 
 export async function run(): Promise<string[]> {
   const server: testing.AuthServer = await testing.startAuthServer()
-  const inspect: InspectObserver = () => {}
+  const inspect: InspectObserver = redactedInspector(() => {})
   const auth: AuthClient = createAuthClient({ url: server.url, apiKey: server.anonKey, storage: memoryStorage(), inspect })
   const state$: Observable<AuthState> = auth.state$
   const statuses: string[] = []
   const subscription = state$.subscribe((state) => statuses.push(state.status))
   const actor: Actor<LifecycleMachine> = auth.actor
-  const mfa: MfaApi = auth.mfa
+  const mfa: MfaApi = mfaOf(auth)
   const service: admin.AdminClient = admin.createAdminClient({ url: server.url, serviceRoleKey: server.serviceRoleKey })
   const { claims }: jwt.ClaimsResult = await jwt.getClaims(auth)
   const { identities: linked } = await identities.getUserIdentities(auth).catch(() => ({ identities: [] }))

@@ -7,6 +7,7 @@ import { totpCode } from '../../src/testing/index.js'
 import { createAuthClient, memoryStorage, type AuthClient } from '../../src/index.js'
 import type { AdminClient } from '../../src/admin/index.js'
 import { ManualClock } from './manual-clock.js'
+import { mfa } from '../../src/mfa/index.js'
 
 export interface Env {
   url: string
@@ -72,9 +73,9 @@ export class Users {
     const client = setupClient(this.env)
     try {
       await client.signInWithPassword({ email, password: PASSWORD })
-      const enrolled = await client.mfa.enroll({ factorType: 'totp', friendlyName: 'model' })
+      const enrolled = await mfa(client).enroll({ factorType: 'totp', friendlyName: 'model' })
       if (enrolled.type !== 'totp') throw new Error('expected a TOTP factor')
-      await client.mfa.challengeAndVerify({ factorId: enrolled.id, code: totpCode(enrolled.totp.secret) })
+      await mfa(client).challengeAndVerify({ factorId: enrolled.id, code: totpCode(enrolled.totp.secret) })
       await client.signOut({ scope: 'local' })
       this.#mfa = { id: user.id, email, password: PASSWORD, factor: { id: enrolled.id, secret: enrolled.totp.secret } }
       this.#byId.set(user.id, this.#mfa)

@@ -21,7 +21,8 @@ export const hasChromium = existsSync(CHROMIUM)
 /** Shown in the skipped suite's name, so a run without the browser says why and how to fix it. */
 export const SKIP_NOTE = hasChromium ? '' : ` (skipped: ${CHROMIUM} not found; apt-get install -y chromium)`
 
-const CHROMIUM_ARGS = [
+/** Headless, no sandbox (containers), and nothing that phones home. */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

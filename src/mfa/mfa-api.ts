@@ -1,6 +1,6 @@
 /**
- * `auth.mfa`: enrol, challenge and verify TOTP factors. Verification is an operation of the chart (it
- * changes the session); the rest are calls through the session gateway.
+ * The second factors of a client's user: enrol, challenge and verify TOTP factors. Verification is an
+ * operation of the chart (it changes the session); the rest are calls through the session gateway.
  * @module
  */
 import { currentAal, nextAal } from '../../machines/session-facts.js'
@@ -8,30 +8,30 @@ import * as api from '../api/index.js'
 import { requireObject } from '../api/validate.js'
 import { decodeJwt } from '../encoding/jwt.js'
 import type { AMREntry, CallOptions, Factor, TokenResponse } from '../types.js'
-import { mfaVerifyOperation } from './arguments.js'
-import type { ClientCore } from './core.js'
-import { withSession } from './gateway.js'
-import type { AssuranceLevel, FactorsList } from './types.js'
+import { mfaVerifyOperation } from '../client/arguments.js'
+import type { ClientCore } from '../client/core.js'
+import { withSession } from '../client/gateway.js'
+import type { AssuranceLevel, FactorsList } from '../client/types.js'
 
-/** `auth.mfa`: the second factors of the signed-in user. */
+/** `mfa(auth)`: the second factors of the signed-in user (auth-js's `auth.mfa`). */
 export class MfaApi {
   readonly #core: ClientCore
 
-  /** @internal Made by the client; `auth.mfa` is the way in. */
+  /** @internal Made by `mfa(auth)`, the way in. */
   constructor(core: ClientCore) {
     this.#core = core
   }
 
   /**
    * Creates an unverified TOTP factor; show `totp.qr_code` (a data URI) and verify a code to finish.
-   * @example const { id, totp } = await auth.mfa.enroll({ factorType: 'totp', friendlyName: 'Phone' })
+   * @example const { id, totp } = await mfa(auth).enroll({ factorType: 'totp', friendlyName: 'Phone' })
    */
   async enroll(params: api.EnrollParams, options?: CallOptions): Promise<api.EnrollResponse> {
     requireObject(params, 'params')
     return withSession(this.#core, (token) => api.enrollFactor(this.#core.io.transport, token, params, options))
   }
 
-  /** @example const { id: challengeId } = await auth.mfa.challenge({ factorId }) */
+  /** @example const { id: challengeId } = await mfa(auth).challenge({ factorId }) */
   async challenge(params: { factorId: string; channel?: 'sms' | 'whatsapp' }, options?: CallOptions): Promise<api.ChallengeResponse> {
     requireObject(params, 'params')
     return withSession(this.#core, (token) => api.challengeFactor(this.#core.io.transport, token, params, options))
@@ -39,7 +39,7 @@ export class MfaApi {
 
   /**
    * Verifies a code against a challenge. The session becomes `aal2`; `MFA_CHALLENGE_VERIFIED` is announced.
-   * @example await auth.mfa.verify({ factorId, challengeId, code })
+   * @example await mfa(auth).verify({ factorId, challengeId, code })
    */
   async verify(params: { factorId: string; challengeId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
     const operation = mfaVerifyOperation(params, options)
@@ -51,7 +51,7 @@ export class MfaApi {
 
   /**
    * Challenge and verify in one go (TOTP).
-   * @example await auth.mfa.challengeAndVerify({ factorId, code: '123456' })
+   * @example await mfa(auth).challengeAndVerify({ factorId, code: '123456' })
    */
   async challengeAndVerify(params: { factorId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
     requireObject(params, 'params')
@@ -61,7 +61,7 @@ export class MfaApi {
 
   /**
    * Removes a factor (a verified one needs an `aal2` session), then re-reads the user so the status follows.
-   * @example await auth.mfa.unenroll({ factorId })
+   * @example await mfa(auth).unenroll({ factorId })
    */
   async unenroll(params: { factorId: string }, options?: CallOptions): Promise<{ id: string }> {
     requireObject(params, 'params')
@@ -76,7 +76,7 @@ export class MfaApi {
 
   /**
    * The user's factors from the server; the per-type lists hold verified factors only (as auth-js).
-   * @example const { totp } = await auth.mfa.listFactors()
+   * @example const { totp } = await mfa(auth).listFactors()
    */
   async listFactors(options?: CallOptions): Promise<FactorsList> {
     const user = await withSession(this.#core, (token) => api.getUser(this.#core.io.transport, token, options))
@@ -92,7 +92,7 @@ export class MfaApi {
 
   /**
    * Current and next assurance level, read from the session's token (no request).
-   * @example const { currentLevel, nextLevel } = await auth.mfa.getAuthenticatorAssuranceLevel()
+   * @example const { currentLevel, nextLevel } = await mfa(auth).getAuthenticatorAssuranceLevel()
    */
   async getAuthenticatorAssuranceLevel(): Promise<AssuranceLevel> {
     const session = await this.#core.getSession()
