@@ -32,6 +32,7 @@ export type {
   LifecycleSettings,
   MfaVerifyInput,
   MfaVerifyOutput,
+  LandingOutput,
   OperationResult,
   RedirectInput,
   RedirectLanding,
@@ -53,11 +54,11 @@ export type {
   AnonymousSignInParams,
   AuthorizeParams,
   CodeChallengeMethod,
-  IdTokenGrantParams,
+  IdTokenGrantBody,
   PasswordGrantParams,
   PkceParams,
   SignUpParams,
-  SsoParams,
+  SsoRequestBody,
 } from './api/index.js'
 export type { VerifyOtpRequest } from './api/verify.js'
 export type { Http, HttpConfig, HttpMethod, HttpResponse, RequestOptions } from './http/index.js'
