@@ -8,7 +8,7 @@ import { createExternalFlowState } from './flow.js'
 import type { Ctx } from './server/context.js'
 import { HttpError, OAuthError, redirectErrorName, type Reply } from './server/respond.js'
 import type { ExternalFlow, FlowStateRow, UserRow } from './store/records.js'
-import { createSession, tokenResponse } from './tokens.js'
+import { createSession, implicitFragment, tokenResponse } from './tokens.js'
 import type { PkceParams } from './validate.js'
 import { encodeValues } from './wire/go-url.js'
 import { mergedQuery, setQuery, withQueryAndFragment } from './wire/redirect-url.js'
@@ -93,14 +93,6 @@ export async function finishProviderFlow(ctx: Ctx, flow: FlowStateRow, user: Use
   ctx.store.flowStates.delete(flow.id)
   const { session, refreshToken } = createSession(ctx, user, flow.authMethod, external.ssoProviderId)
   const t = await tokenResponse(ctx, session, refreshToken, user)
-  const values: Record<string, string> = {
-    access_token: String(t.access_token),
-    expires_at: String(t.expires_at),
-    expires_in: String(t.expires_in),
-    refresh_token: String(t.refresh_token),
-    sb: '',
-    token_type: 'bearer',
-  }
-  if (tokens) Object.assign(values, { provider_token: tokens.accessToken, provider_refresh_token: tokens.refreshToken })
-  return redirect(302, `${external.referrer}#${encodeValues(values)}`)
+  const providerTokens: Record<string, string> = tokens ? { provider_token: tokens.accessToken, provider_refresh_token: tokens.refreshToken } : {}
+  return redirect(302, `${external.referrer}#${implicitFragment(t, providerTokens)}`)
 }

@@ -8,6 +8,7 @@ import { firstRefreshToken } from './refresh/issue.js'
 import type { Ctx } from './server/context.js'
 import type { Json, SessionRow, UserRow } from './store/records.js'
 import { userJson, type UserJsonOptions } from './store/serialize.js'
+import { encodeValues } from './wire/go-url.js'
 
 const MFA_METHODS = new Set(['totp', 'mfa/phone', 'mfa/webauthn'])
 
@@ -98,4 +99,20 @@ export async function issueSession(
 ): Promise<Json> {
   const { session, refreshToken } = createSession(ctx, user, method, amrProvider)
   return tokenResponse(ctx, session, refreshToken, user, userOptions)
+}
+
+/**
+ * The fields of an implicit-flow redirect's fragment for a token response (`extra` adds the
+ * provider tokens or the link's `type`), encoded as Go encodes them (keys sorted).
+ */
+export function implicitFragment(t: Json, extra: Record<string, string> = {}): string {
+  return encodeValues({
+    access_token: String(t['access_token']),
+    expires_at: String(t['expires_at']),
+    expires_in: String(t['expires_in']),
+    refresh_token: String(t['refresh_token']),
+    sb: '',
+    token_type: 'bearer',
+    ...extra,
+  })
 }

@@ -23,8 +23,7 @@ import { startAuthServer, type AuthServer } from '../../src/testing/index.js'
 import { executorFor, keepsDeferred, type StepContext } from './executors.js'
 import { ALL_STATUSES, statusOf } from './lifecycle-model.js'
 import { buildPlan, pathFacts, UNREACHABLE_TRANSITIONS, type ModelStep, type PlannedPath } from './plan.js'
-import type { RigEnv } from '../support/rig.js'
-import { ModelRig } from './model-rig.js'
+import { Rig, type RigEnv } from '../support/rig.js'
 
 const plan = buildPlan()
 const steps = plan.paths.reduce((sum, p) => sum + p.weight, 0)
@@ -57,7 +56,7 @@ afterAll(async () => {
 type TestEvents = Record<string, (step: ModelStep) => Promise<void>>
 
 async function runPath(path: PlannedPath): Promise<void> {
-  const rig = new ModelRig(env)
+  const rig = new Rig(env)
   let checks = 0
   const taken = new Set<string>()
   const run = async (step: ModelStep): Promise<void> => {

@@ -9,7 +9,7 @@
  * which the chart's abort drops when it is cut short.
  *
  * Coming back (a path whose first step names a landing): the client under test is created at the URL the
- * redirect brought (`ModelRig.startAt`), held at the landing's first call: the verifier read of a code
+ * redirect brought (`Rig.start` with a landing), held at the landing's first call: the verifier read of a code
  * exchange, the `GET /user` that checks URL tokens, or (an error redirect) the restore read.
  */
 import { randomUUID } from 'node:crypto'
@@ -17,9 +17,8 @@ import { signInWithSSO } from '../../src/identities/index.js'
 import { createAuthClient } from '../../src/index.js'
 import { ControlledStorage } from '../support/controlled-storage.js'
 import type { Hold } from '../support/hold.js'
-import { STORAGE_KEY } from '../support/rig.js'
+import { STORAGE_KEY, type Rig } from '../support/rig.js'
 import type { Landing } from './lifecycle-model.js'
-import type { ModelRig } from './model-rig.js'
 import { outcome, settleFlight, type Executor, type StepContext } from './step-context.js'
 
 /** Where users come back to (nothing is served there: the URL is only read). */
@@ -58,7 +57,7 @@ export const redirectExecutors: Record<string, Executor> = {
  * the link, an earlier page load on the same storage data, left the verifier there) or, under the implicit
  * flow, `#access_token=…`. The link is followed as a browser would, without following its redirect.
  */
-async function magicLinkLanding(rig: ModelRig, kind: 'auth' | 'mfa', flowType: 'pkce' | 'implicit'): Promise<string> {
+async function magicLinkLanding(rig: Rig, kind: 'auth' | 'mfa', flowType: 'pkce' | 'implicit'): Promise<string> {
   const user = kind === 'mfa' ? await rig.users.mfa() : await rig.users.plain()
   const storage = new ControlledStorage(rig.backing)
   const asker = createAuthClient({ url: rig.env.url, apiKey: rig.env.anonKey, storage, storageKey: STORAGE_KEY, flowType, autoRefreshToken: false })
@@ -85,19 +84,19 @@ export async function startAtLanding(c: StepContext): Promise<void> {
       // Failing: a code this storage holds no verifier for (refused before any request).
       const url = kind ? await magicLinkLanding(rig, kind, 'pkce') : `${APP}?code=${randomUUID()}`
       rig.flight = rig.storage.holdNext('getItem', 'PKCE verifier read')
-      rig.startAt(url, 'pkce')
+      rig.start({ pageUrl: url, flowType: 'pkce' })
       break
     }
     case 'tokens': {
       // Failing: tokens the server does not accept.
       const url = kind ? await magicLinkLanding(rig, kind, 'implicit') : BOGUS_TOKENS
       rig.flight = rig.http.holdNext('URL tokens check', (r) => r.path === '/user')
-      rig.startAt(url, 'implicit')
+      rig.start({ pageUrl: url, flowType: 'implicit' })
       break
     }
     case 'error':
       rig.flight = rig.storage.holdNext('getItem', 'restore read')
-      rig.startAt(ERROR_REDIRECT, 'pkce')
+      rig.start({ pageUrl: ERROR_REDIRECT, flowType: 'pkce' })
       break
   }
   await settleFlight(c, rig.flight)

@@ -5,11 +5,11 @@
 import type { AuthStatus } from '../../machines/lifecycle-types.js'
 import type { Hold } from '../support/hold.js'
 import type { ModelEvent } from './lifecycle-model.js'
-import type { ModelRig } from './model-rig.js'
 import type { ModelStep } from './plan.js'
+import type { Rig } from '../support/rig.js'
 
 export interface StepContext {
-  rig: ModelRig
+  rig: Rig
   steps: readonly ModelStep[]
   index: number
   event: ModelEvent

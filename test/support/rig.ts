@@ -42,8 +42,11 @@ export class Rig {
     this.users = new Users(env)
   }
 
-  /** Creates the client under test. */
-  start(): AuthClient {
+  /**
+   * Creates the client under test; `landing` opens it as an app at a callback URL (read as the page's
+   * URL) with that flow type, as a provider or an emailed link would send the browser back.
+   */
+  start(landing?: { pageUrl: string; flowType: 'pkce' | 'implicit' }): AuthClient {
     this.#auth = createAuthClient({
       url: this.env.url,
       apiKey: this.env.anonKey,
@@ -56,6 +59,7 @@ export class Rig {
       inspect: this.recorder.observe,
       // The recorder reads which definition transitions each microstep took; redaction would copy them away.
       redactInspection: false,
+      ...landing,
     })
     return this.#auth
   }

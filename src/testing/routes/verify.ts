@@ -8,7 +8,7 @@ import { str, type Ctx } from '../server/context.js'
 import { encodeValues } from '../wire/go-url.js'
 import { badRequest, forbidden, HttpError, json, redirectErrorName, unhandled, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
-import { issueSession, tokenResponse, createSession } from '../tokens.js'
+import { issueSession, implicitFragment, tokenResponse, createSession } from '../tokens.js'
 import { redirectTarget, validateEmail, validatePhone } from '../validate.js'
 import {
   ALL_TYPES,
@@ -103,15 +103,7 @@ async function getVerify(ctx: Ctx): Promise<Reply> {
   }
   const { session, refreshToken } = createSession(ctx, match.user, 'otp')
   const t = await tokenResponse(ctx, session, refreshToken, match.user)
-  const fragment = encodeValues({
-    access_token: String(t.access_token),
-    expires_at: String(t.expires_at),
-    expires_in: String(t.expires_in),
-    refresh_token: String(t.refresh_token),
-    sb: '',
-    token_type: 'bearer',
-    type,
-  })
+  const fragment = implicitFragment(t, { type })
   return see(`${target}#${fragment}`)
 }
 
