@@ -58,6 +58,19 @@ describe.skipIf(!hasChromium)(`OAuth sign-in in a browser, through the local ide
     expect(url.hash).toBe('')
   }
 
+  /**
+   * A reload at the cleaned URL restores the landed session from localStorage (same refresh token) and
+   * sends nothing: the request counts stay at `requests`.
+   */
+  async function expectReloadKeeps(app: AppPage, landing: Landing, welcome: string, requests: { token: number; user: number }): Promise<void> {
+    const reloaded = await world.reload(app)
+    expect(reloaded).toMatchObject({ status: 'authenticated', email: landing.email, refreshToken: landing.refreshToken, error: null })
+    expect(reloaded.seen).toEqual(['initializing', 'authenticated'])
+    expectClean(reloaded.href, welcome)
+    expect(world.server.requests.count({ path: '/token' })).toBe(requests.token)
+    expect(world.server.requests.count(GET_USER)).toBe(requests.user)
+  }
+
   it('the page runs the built package, not the sources', () => {
     expect(world.bundleInputs).toContain('node_modules/.cache/browser-oauth-test/index.js')
     expect(world.bundleInputs.filter((input) => input.startsWith('src/') || input.startsWith('machines/'))).toEqual([])
@@ -92,12 +105,7 @@ describe.skipIf(!hasChromium)(`OAuth sign-in in a browser, through the local ide
     // The verifier was used and removed: only the session is left.
     expect(landing.storageKeys).toEqual([await app.app((app) => app.storageKey)])
 
-    const reloaded = await world.reload(app)
-    expect(reloaded).toMatchObject({ status: 'authenticated', email: person.email, refreshToken: landing.refreshToken, error: null })
-    expect(reloaded.seen).toEqual(['initializing', 'authenticated'])
-    expectClean(reloaded.href, welcome)
-    expect(world.server.requests.count({ path: '/token' })).toBe(1)
-    expect(world.server.requests.count(GET_USER)).toBe(0)
+    await expectReloadKeeps(app, landing, welcome, { token: 1, user: 0 })
   })
 
   it('implicit: the fragment tokens are checked with one GET /user, the fragment removed, a reload keeps the session', async () => {
@@ -118,11 +126,7 @@ describe.skipIf(!hasChromium)(`OAuth sign-in in a browser, through the local ide
     expect(world.server.requests.count(GET_USER)).toBe(1)
     expect(world.server.requests.count({ path: '/token' })).toBe(0)
 
-    const reloaded = await world.reload(app)
-    expect(reloaded).toMatchObject({ status: 'authenticated', email: person.email, refreshToken: landing.refreshToken, error: null })
-    expectClean(reloaded.href, welcome)
-    expect(world.server.requests.count({ path: '/token' })).toBe(0)
-    expect(world.server.requests.count(GET_USER)).toBe(1)
+    await expectReloadKeeps(app, landing, welcome, { token: 0, user: 1 })
   })
 
   it('PKCE started by @supabase/auth-js is finished by this client, from the verifier auth-js stored', async () => {
@@ -137,9 +141,7 @@ describe.skipIf(!hasChromium)(`OAuth sign-in in a browser, through the local ide
     expect(world.server.requests.count(PKCE_TOKEN)).toBe(1)
     expect(landing.storageKeys).toEqual([await app.app((app) => app.storageKey)])
 
-    const reloaded = await world.reload(app)
-    expect(reloaded).toMatchObject({ status: 'authenticated', refreshToken: landing.refreshToken })
-    expect(world.server.requests.count({ path: '/token' })).toBe(1)
+    await expectReloadKeeps(app, landing, world.pathOf('ours', 'pkce', true), { token: 1, user: 0 })
   })
 
   it('PKCE started by this client is finished by @supabase/auth-js (detectSessionInUrl, then getSession)', async () => {
