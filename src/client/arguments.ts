@@ -9,6 +9,7 @@
 import type { MfaVerifyOperation, RedirectOperation, SignInOperation } from '../../machines/operations.js'
 import type { RecoverParams, ResendParams as ApiResendParams, SendOtpParams, UpdateUserParams } from '../api/index.js'
 import { optionalString, requireObject, requireOneOf, requireString } from '../api/validate.js'
+import { AuthInvalidCredentialsError } from '../errors.js'
 import { validFlowId } from '../storage/index.js'
 import type { CallOptions, SignOutScope } from '../types.js'
 import type {
@@ -166,5 +167,7 @@ export function oauthOperation(
 /** `exchangeCodeForSession(code, { flowId })`. */
 export function exchangeCodeOperation(authCode: string, options?: CallOptions & { flowId?: string }): SignInOperation {
   const { flowId, ...callOptions } = options ?? {}
-  return { kind: 'exchangeCode', authCode: requireString(authCode, 'authCode'), flowId: validFlowId(flowId), options: callOptions }
+  // A flow id names a storage key: anything but the shape auth-js gives them is refused, not looked up.
+  if (flowId !== undefined && validFlowId(flowId) === null) throw new AuthInvalidCredentialsError('flowId is not a PKCE flow id')
+  return { kind: 'exchangeCode', authCode: requireString(authCode, 'authCode'), flowId: flowId ?? null, options: callOptions }
 }

@@ -75,6 +75,7 @@ const clientCases: Case[] = [
   ['signInWithOAuth queryParams not an object', (a) => a.signInWithOAuth(junk({ provider: 'github', options: { queryParams: 'a=b', skipBrowserRedirect: true } }))],
   ['exchangeCodeForSession empty code', (a) => a.exchangeCodeForSession('')],
   ['exchangeCodeForSession code not a string', (a) => a.exchangeCodeForSession(junk(42))],
+  ['exchangeCodeForSession flowId not a flow id', (a) => a.exchangeCodeForSession('abc', { flowId: '../../etc' })],
   ['signInWithSSO(null)', (a) => signInWithSSO(a, junk(null))],
   ['signInWithSSO neither id nor domain', (a) => signInWithSSO(a, junk({ options: { skipBrowserRedirect: true } }))],
   ['signInWithSSO providerId not a uuid', (a) => signInWithSSO(a, junk({ providerId: 'acme', options: { skipBrowserRedirect: true } }))],

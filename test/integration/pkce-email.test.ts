@@ -25,7 +25,7 @@ afterAll(async () => {
 })
 
 /** The `Location` the emailed link redirects to (followed by hand, as a browser would). */
-async function landingOf(email: string, type: 'magiclink' | 'recovery' | 'signup'): Promise<URL> {
+async function landingOf(email: string, type: 'magiclink' | 'recovery' | 'signup' | 'email_change' | 'email_change_new'): Promise<URL> {
   const mail = target.local!.outbox.latest(email, type)
   if (!mail?.link) throw new Error(`no ${type} link to ${email}`)
   const response = await fetch(mail.link, { redirect: 'manual' })
@@ -160,6 +160,50 @@ describe.skipIf(realGotrue)('an emailed PKCE link', () => {
     expect(server.outbox.latest(email, 'signup')?.tokenHash).toMatch(/^pkce_/)
     const { session } = await auth.exchangeCodeForSession((await landingOf(email, 'signup')).searchParams.get('code')!)
     expect(session.user.email).toBe(email)
+  })
+})
+
+describe.skipIf(realGotrue)('PKCE for an email change and a resent confirmation', () => {
+  it('updateUser with a new email sends a PKCE link whose code signs in with the new address', async () => {
+    const server = await openTarget({ secureEmailChange: false })
+    try {
+      const email = uniqueEmail('pkce-change')
+      await server.admin.createUser({ email, password: PASSWORD, email_confirm: true })
+      const storage = memoryStorage()
+      const auth = server.client({ storage, storageKey: KEY })
+      await auth.signInWithPassword({ email, password: PASSWORD })
+      const next = uniqueEmail('pkce-changed')
+      await auth.updateUser({ email: next }, { emailRedirectTo: APP })
+      expect(storage.getItem(`${KEY}-code-verifier`)).not.toBeNull()
+      const mail = server.local!.outbox.latest(next, 'email_change')
+      expect(mail?.tokenHash).toMatch(/^pkce_/)
+      const landing = await fetch(mail!.link!, { redirect: 'manual' }).then((r) => new URL(r.headers.get('location')!))
+      const { session } = await auth.exchangeCodeForSession(landing.searchParams.get('code')!)
+      expect(session.user.email).toBe(next)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('resend of a sign-up confirmation carries a fresh challenge; its link’s code signs in', async () => {
+    const server = await openTarget({ mailerAutoconfirm: false, smtpMaxFrequency: 0 })
+    try {
+      const email = uniqueEmail('pkce-resend')
+      const storage = memoryStorage()
+      const auth = server.client({ storage, storageKey: KEY })
+      await auth.signUp({ email, password: PASSWORD, options: { emailRedirectTo: APP } })
+      const first = server.local!.outbox.latest(email, 'signup')
+      await auth.resend({ type: 'signup', email, options: { emailRedirectTo: APP } })
+      expect(JSON.parse(storage.getItem(`${KEY}-flows-code-verifier`) as string)).toHaveLength(2)
+      const mail = server.local!.outbox.latest(email, 'signup')
+      expect(mail?.tokenHash).toMatch(/^pkce_/)
+      expect(mail?.tokenHash).not.toBe(first?.tokenHash)
+      const landing = await fetch(mail!.link!, { redirect: 'manual' }).then((r) => new URL(r.headers.get('location')!))
+      const { session } = await auth.exchangeCodeForSession(landing.searchParams.get('code')!)
+      expect(session.user.email).toBe(email)
+    } finally {
+      await server.close()
+    }
   })
 })
 
