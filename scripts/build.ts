@@ -27,6 +27,9 @@ export const ENTRIES = {
   mfa: 'src/mfa/index.ts',
   identities: 'src/identities/index.ts',
   inspect: 'src/inspect/index.ts',
+  svelte: 'src/svelte/index.ts',
+  angular: 'src/angular/index.ts',
+  devtools: 'src/devtools/index.ts',
   testing: 'src/testing/index.ts',
 } as const
 

@@ -1,0 +1,5 @@
+/**
+ * `supabase-auth-machine/angular` (being written).
+ * @module
+ */
+export {}

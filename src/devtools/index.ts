@@ -1,0 +1,5 @@
+/**
+ * `supabase-auth-machine/devtools` (being written).
+ * @module
+ */
+export {}

@@ -1,0 +1,5 @@
+/**
+ * `supabase-auth-machine/svelte` (being written).
+ * @module
+ */
+export {}
