@@ -57,7 +57,12 @@ function scopeLines(
   const start = startId(owner)
   if (initial.length > 0) {
     lines.push(`${indent}${quote(start)} [shape=point, width=0.14, label="", color=${quote(INK)}, fillcolor=${quote(INK)}]`)
-    for (const id of initial) lines.push(`${indent}${quote(start)} -> ${quote(id)}`)
+    for (const id of initial) {
+      // A compound initial state is a box: the arrow ends at its border, like any other arrow into it.
+      const target = children.find((child) => child.id === id)
+      const intoBox = target !== undefined && target.children.length > 0 ? ` [lhead=${quote(clusterId(id))}]` : ''
+      lines.push(`${indent}${quote(start)} -> ${quote(nodeOf(target, id, 'head'))}${intoBox}`)
+    }
   }
   if (owner !== undefined && sources.has(owner.id)) {
     lines.push(`${indent}${quote(anyId(owner))} [label="any", style="rounded,dashed"]`)

@@ -32,6 +32,7 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'qr_code',
 ])
 
+/** What a secret is replaced by, e.g. `{ password: '[redacted]' }`. */
 export const REDACTED = '[redacted]'
 
 interface ActorRefLike {
@@ -50,6 +51,10 @@ function isActorRef(value: object): value is ActorRefLike {
 /**
  * A deep copy of `value` with every secret-named field replaced, functions dropped, cycles cut, and actor
  * references reduced to their ids (an actor holds its input and snapshot, which hold secrets).
+ *
+ * @example
+ * redact({ email: 'a@b.c', password: 'hunter2', session: { access_token: 'ey…' } })
+ * // { email: 'a@b.c', password: '[redacted]', session: { access_token: '[redacted]' } }
  */
 export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'function') return undefined

@@ -4,7 +4,7 @@
  * switched off explicitly.
  */
 import type { InspectionEvent } from 'xstate'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuthInvalidCredentialsError, createAuthClient, memoryStorage } from '../../src/index.js'
 import { redact, REDACTED, redactedInspector } from '../../src/inspect/index.js'
 import { openTarget, PASSWORD, uniqueEmail, type Target } from '../support/target.js'
@@ -66,6 +66,48 @@ describe('inspection', () => {
     expect(text).not.toContain('d6f6c1c2-5b63-4c1c-9d0e-6a1f3c2b7e11')
     expect(text).not.toContain('refresh-secret-xyz')
     expect(text).not.toContain('signature-abc')
+  })
+
+  it('dispose() detaches the observer: the stopped snapshot is the last thing it sees', async () => {
+    const seen: InspectionEvent[] = []
+    const auth = target.client({ storage: memoryStorage(), inspect: redactedInspector((event) => seen.push(event)) })
+    await auth.ready
+    auth.dispose()
+    const last = seen.at(-1)
+    expect(last?.type === '@xstate.snapshot' && (last.snapshot as { status: string }).status).toBe('stopped')
+    const count = seen.length
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      // A cross-tab sign-out reaching a disposed client: XState reports events even to a stopped actor.
+      auth.actor.send({ type: 'SIGNED_OUT_ELSEWHERE' })
+    } finally {
+      warn.mockRestore()
+    }
+    expect(seen.length).toBe(count)
+  })
+
+  it('an observer that throws is detached with one warning; the sign-in it watched succeeds', async () => {
+    const warnings: unknown[][] = []
+    const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args))
+    try {
+      let calls = 0
+      const auth = target.client({
+        storage: memoryStorage(),
+        inspect: redactedInspector(() => {
+          calls += 1
+          throw new Error('inspector bug')
+        }),
+      })
+      const email = uniqueEmail('inspect')
+      await target.admin.createUser({ email, password: PASSWORD, email_confirm: true })
+      await auth.signInWithPassword({ email, password: PASSWORD })
+      expect(auth.snapshot.status).toBe('authenticated')
+      expect(calls).toBe(1)
+      expect(warnings).toHaveLength(1)
+      expect(String(warnings[0])).toContain('inspector bug')
+    } finally {
+      warn.mockRestore()
+    }
   })
 
   it('redact() replaces secret fields deeply, drops functions and survives cycles', () => {
