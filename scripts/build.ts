@@ -5,7 +5,8 @@
  * One file per entry is what makes the main entry cheap to load: Node resolves and compiles ~50 small
  * modules in ~30 ms, one file in ~10 ms (`bench/NOTES.md`, import time). The error classes are the one
  * module the entries share at run time (`dist/errors.js`), so an `AuthError` thrown by `/admin` is
- * `instanceof` the class the main entry exports; everything else is bundled into each entry. (esbuild's
+ * `instanceof` the class the main entry exports, and the companion entries import the client from the
+ * main entry (`./index.js`); everything else is bundled into each entry. (esbuild's
  * automatic code splitting would also share the transport, but it moves that code to the front of every
  * app bundle, which costs the main entry ~0.3 KB gzipped for nothing.)
  * @module
@@ -18,6 +19,7 @@ import { build, type BuildOptions, type Plugin } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const errorsSource = resolve(root, 'src/errors.ts')
+const clientSource = resolve(root, 'src/client/auth-client.ts')
 
 /** Public entry file in `dist/` (as named in `package.json` `exports`) → its source. */
 export const ENTRIES = {
@@ -40,6 +42,20 @@ const shareErrors: Plugin = {
     context.onResolve({ filter: /\/errors\.js$/ }, (args) => {
       const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))
       return target === errorsSource ? { path: './errors.js', external: true } : undefined
+    })
+  },
+}
+
+/**
+ * In the companion entries, every import of the client itself becomes an import of the main entry
+ * (`./index.js`): an app that uses `/angular` and `createAuthClient` has one client, not two copies of it.
+ */
+const shareClient: Plugin = {
+  name: 'share-client',
+  setup(context) {
+    context.onResolve({ filter: /\/auth-client\.js$/ }, (args) => {
+      const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))
+      return target === clientSource ? { path: './index.js', external: true } : undefined
     })
   },
 }
@@ -77,7 +93,8 @@ export async function buildPackage({ outDir, declarations }: BuildPackageOptions
   }
   await build({ ...common, entryPoints: [{ in: 'src/errors.ts', out: 'errors' }] })
   for (const [out, input] of Object.entries(ENTRIES)) {
-    await build({ ...common, entryPoints: [{ in: input, out }], plugins: [shareErrors] })
+    const plugins = out === 'index' ? [shareErrors] : [shareErrors, shareClient]
+    await build({ ...common, entryPoints: [{ in: input, out }], plugins })
   }
 }
 

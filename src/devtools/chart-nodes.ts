@@ -34,5 +34,5 @@ function leavesOf(value: StateValue): string[] {
 }
 
 function shapesNamed(svg: SVGSVGElement, names: ReadonlySet<string>): Element[] {
-  return [...svg.querySelectorAll('g.node, g.cluster')].filter((shape) => names.has(shape.querySelector(':scope > title')?.textContent ?? ''))
+  return Array.from(svg.querySelectorAll('g.node, g.cluster')).filter((shape) => names.has(shape.querySelector(':scope > title')?.textContent ?? ''))
 }
