@@ -305,12 +305,18 @@ describe('the packed package in a consumer project', () => {
     })
   })
 
-  it('declares caret ranges for its dependencies and an rxjs peer range whose floor is the release run above', () => {
+  it('declares caret ranges for its dependencies, an rxjs peer range whose floor is the release run above, and optional peers for the adapters', () => {
     const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>
       peerDependencies: Record<string, string>
+      peerDependenciesMeta: Record<string, { optional?: boolean }>
     }
     for (const range of Object.values(manifest.dependencies)) expect(range).toMatch(/^\^\d+\.\d+\.\d+$/)
-    expect(manifest.peerDependencies).toEqual({ rxjs: '^7.0.0' })
+    expect(manifest.peerDependencies['rxjs']).toBe('^7.0.0')
+    // Every other peer serves one companion entry (/svelte, /angular, /inspect) and is optional.
+    for (const [name, range] of Object.entries(manifest.peerDependencies)) {
+      expect(range).toMatch(/^\^\d+\.\d+\.\d+$/)
+      if (name !== 'rxjs') expect(manifest.peerDependenciesMeta[name], name).toEqual({ optional: true })
+    }
   })
 })
