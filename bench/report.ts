@@ -288,7 +288,7 @@ export function renderReport(r: BenchResults): string {
     `- **Bytes allocated per round**: the same round against the same child server, in a process whose young generation is too large to be collected during the count; \`heapUsed\` growth over ${r.allocation.rounds} rounds after 30 warm-up ones, median of 3 processes.`,
     `- **Heap**: a fresh \`node --expose-gc\` process per measurement (3 each); ${r.memory.instances} clients after 20 warm-up ones, each with its own Map storage built before the baseline; heapUsed delta after GC ÷ ${r.memory.instances}. Signed in: the storage holds a session, restored without network.`,
     `- **Import time**: \`performance.now()\` around \`await import(entry)\` inside a fresh process; the entries by package name (\`supabase-auth-machine\` resolves to \`dist/\`).`,
-    '- **Bundle size**: esbuild (minify, ESM, `platform: browser`; `/testing` with `platform: node`), gzip level 9; `jose` presence from the metafile.',
+    '- **Bundle size**: esbuild (minify, ESM, `platform: browser`; `/testing` with `platform: node`), gzip level 9; `jose` presence from the metafile. A companion entry\'s row is what it adds to the main entry: the modules it shares with it at run time (`./index.js`, the client; `./errors.js`) are left out, as is the framework of an adapter.',
     '',
   ]
   return lines.join('\n')

@@ -5,6 +5,7 @@
  */
 import type { InspectionEvent, Observer } from 'xstate'
 import { REDACTING, type InspectObserver } from '../client/inspection.js'
+import { detaching } from './detaching.js'
 
 const SECRET_KEYS: ReadonlySet<string> = new Set([
   'password',
@@ -120,14 +121,15 @@ function withoutIo(context: unknown): unknown {
 
 /**
  * `observer`, given every inspection event with its secrets replaced by {@link REDACTED}: what
- * `createAuthClient({ inspect })` accepts without `redactInspection: false`.
+ * `createAuthClient({ inspect })` accepts without `redactInspection: false`. It lets go once the client's
+ * chart stops (`dispose()`), and an observer that throws is dropped with one warning.
  *
  * @example
  * createAuthClient({ url, apiKey, inspect: redactedInspector((event) => console.log(event.type)) })
  */
 export function redactedInspector(observer: InspectObserver): (event: InspectionEvent) => void {
   const next = typeof observer === 'function' ? observer : (event: InspectionEvent) => observer.next?.(event)
-  const redacting = (event: InspectionEvent) => next(redactInspectionEvent(event))
+  const redacting = detaching((event: InspectionEvent) => next(redactInspectionEvent(event)))
   Object.defineProperty(redacting, REDACTING, { value: true })
   return redacting
 }
