@@ -42,6 +42,7 @@ const TARGETS: Target[] = [
   { name: 'ours: ./svelte', entry: 'dist/svelte.js', platform: 'browser', external: [...SHARED, 'svelte', 'svelte/*'], note: 'Svelte stores and runes; svelte itself external' },
   { name: 'ours: ./angular', entry: 'dist/angular.js', platform: 'browser', external: [...SHARED, '@angular/*'], note: 'Angular providers, signals, guard, interceptor; Angular external' },
   { name: 'ours: ./devtools', entry: 'dist/devtools.js', platform: 'browser', external: SHARED, note: 'live chart panel for development' },
+  { name: 'ours: ./ssr', entry: 'dist/ssr.js', platform: 'browser', external: SHARED, note: 'cookie sessions (@supabase/ssr format), one client per request' },
   { name: 'ours: ./identities', entry: 'dist/identities.js', platform: 'browser', external: SHARED, note: 'SSO, ID-token sign-in, identity linking' },
   { name: 'ours: ./testing', entry: 'dist/testing.js', platform: 'node', note: 'node-only (node:http), bundled for node' },
   { name: 'auth-js: main entry', entry: 'node_modules/@supabase/auth-js/dist/module/index.js', platform: 'browser' },

@@ -32,6 +32,7 @@ export const ENTRIES = {
   svelte: 'src/svelte/index.ts',
   angular: 'src/angular/index.ts',
   devtools: 'src/devtools/index.ts',
+  ssr: 'src/ssr/index.ts',
   testing: 'src/testing/index.ts',
 } as const
 

@@ -1,0 +1,5 @@
+/**
+ * `supabase-auth-machine/ssr` (being written).
+ * @module
+ */
+export {}
