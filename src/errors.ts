@@ -53,6 +53,8 @@ export type ClientErrorCode =
   | 'pkce_code_verifier_not_found'
   | 'pkce_grant_code_exchange'
   | 'implicit_grant_redirect'
+  /** A server client's session is due for a refresh, but its cookies are read-only (`supabase-auth-machine/ssr`). */
+  | 'session_refresh_needed'
 
 /** A server code, a client code, or a code from a newer server that this version does not list. */
 export type ErrorCode = KnownErrorCode | ClientErrorCode | (string & {})

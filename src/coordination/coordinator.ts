@@ -43,7 +43,9 @@ class StorageCoordinator implements Coordinator {
   constructor(storage: object, key: string) {
     this.#storage = storage
     this.#key = key
-    this.#locks = findLockManager()
+    // A storage that says its scope is this process (one per SSR request) never takes the runtime's Web Locks,
+    // which are named by key alone and would make every request of a server (Deno, Node 24) contend.
+    this.#locks = (storage as { processScoped?: unknown }).processScoped === true ? undefined : findLockManager()
     this.crossContext = this.#locks !== undefined
     this.#member = { id: this.id, deliver: (message) => this.#deliver(message) }
     join(storage, key, this.#member)

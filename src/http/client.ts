@@ -157,7 +157,8 @@ export function createHttp(config: HttpConfig): Http {
           ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
         })
       } catch (error) {
-        throw interruption(error)
+        // A custom `fetch` that refuses with a typed error (the SSR refresh gate) is heard as it is.
+        throw error instanceof AuthError ? error : interruption(error)
       }
 
       let text: string

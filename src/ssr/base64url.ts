@@ -1,0 +1,70 @@
+/**
+ * UTF-8 text ⇄ unpadded base64url, the encoding `@supabase/ssr` uses for cookie values. Decoding is strict
+ * where it matters (an invalid character or invalid UTF-8 is `null`, never a crash: any visitor can edit a
+ * cookie) and lenient where `@supabase/ssr` is (spaces, tabs, newlines and `=` are skipped).
+ * @module
+ */
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const SKIPPED = /[ \t\n\r=]/g
+const VALID = /^[A-Za-z0-9_-]*$/
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/**
+ * Encodes text as UTF-8, then as unpadded base64url. Lone surrogates become U+FFFD (as `TextEncoder` does);
+ * a session JSON never holds one.
+ *
+ * @example
+ * textToBase64Url('{"a":1}')  // 'eyJhIjoxfQ'
+ */
+export function textToBase64Url(text: string): string {
+  const bytes = encoder.encode(text)
+  let out = ''
+  let i = 0
+  // Three bytes make four characters; the tail makes two or three, unpadded.
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!
+  }
+  const rest = bytes.length - i
+  if (rest === 1) {
+    const n = bytes[i]! << 16
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]!
+  }
+  return out
+}
+
+/**
+ * Decodes base64url to text, or `null` when it is not base64url of valid UTF-8. Leftover bits that make no
+ * whole byte are dropped, as `@supabase/ssr` drops them.
+ *
+ * @example
+ * base64UrlToText('eyJhIjoxfQ')  // '{"a":1}'
+ * base64UrlToText('%%%')         // null
+ */
+export function base64UrlToText(input: string): string | null {
+  const clean = input.replace(SKIPPED, '')
+  if (!VALID.test(clean)) return null
+  const bytes = new Uint8Array(Math.floor((clean.length * 6) / 8))
+  let queue = 0
+  let bits = 0
+  let at = 0
+  for (let i = 0; i < clean.length; i += 1) {
+    queue = ((queue << 6) | ALPHABET.indexOf(clean[i]!)) & 0xffffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      bytes[at++] = (queue >> bits) & 0xff
+    }
+  }
+  try {
+    return decoder.decode(bytes)
+  } catch {
+    return null
+  }
+}
