@@ -8,6 +8,7 @@ import type { BundleResult } from './bundle-size.js'
 import type { CpuResults, Samples, Variant } from './cpu-round.js'
 import type { MemoryResults } from './memory.js'
 import type { Counts } from './server/ipc.js'
+import type { SsrResults } from './ssr-throughput.js'
 import { blockRatios, summarize, type Summary } from './stats.js'
 import type { StormResult } from './storm.js'
 
@@ -17,6 +18,8 @@ export const TARGETS = {
   cpuLifecycle: 1.5,
   heapIdle: 2.5,
   mainEntryGzip: 1.3,
+  /** Issue 10 §3: SSR requests per second (claims read per request), at least this × `@supabase/ssr`'s. */
+  ssrThroughput: 1.2,
 } as const
 
 export interface BenchResults {
@@ -35,6 +38,7 @@ export interface BenchResults {
   }
   cpu: CpuResults
   storm: { callsPerClient: number; secondsLeft: number; results: StormResult[] }
+  ssr: SsrResults
   memory: { instances: number; results: MemoryResults }
   allocation: { rounds: number; results: AllocationResults }
   importCost: { runs: number; results: Record<'ours' | 'authjs' | 'rxjs', Summary & { samples: number[] }> }
@@ -152,6 +156,55 @@ function rows(r: BenchResults): Row[] {
       pass: o.refreshRequests === 1 && o.answered === o.calls,
     })
   }
+  const ssr = r.ssr
+  const rps = (s: Summary) => `${Math.round(s.median)} req/s (${Math.round(s.min)}–${Math.round(s.max)})`
+  const ssrMix = (mix: 'claims' | 'refresh', metric: string, label: string) => {
+    const m = ssr.mixes[mix]
+    const cpu = (k: 'ours' | 'theirs') => `${Math.round(m.cpuUsPerRequest[k].median)} µs`
+    const p = (k: 'ours' | 'theirs') => `${m.latencyMs[k].p50.median.toFixed(1)} / ${m.latencyMs[k].p99.median.toFixed(1)} ms`
+    out.push({
+      metric,
+      label,
+      ours: `${m.ratio ? ratio(m.ratio) : 'n/a'}; ${rps(m.rps.ours)}`,
+      authjs: `1; ${rps(m.rps.theirs)}`,
+      reference: `app CPU per request: ours ${cpu('ours')}, @supabase/ssr ${cpu('theirs')}${m.cpuRatio ? ` (theirs ÷ ours ${ratio(m.cpuRatio)})` : ''}; latency p50 / p99: ours ${p('ours')}, @supabase/ssr ${p('theirs')}`,
+      target: `≥ ${TARGETS.ssrThroughput}× @supabase/ssr`,
+      pass: m.ratio !== null && m.ratio.median >= TARGETS.ssrThroughput,
+    })
+  }
+  ssrMix(
+    'claims',
+    `SSR throughput: Node server, client from the request's cookies, verified claims (ES256), a line of text; ${ssr.concurrency} connections; ratio to @supabase/ssr + auth-js (slice by slice)`,
+    `SSR req/s, verified claims (C = ${ssr.concurrency})`,
+  )
+  ssrMix('refresh', `↳ same, a refresh due on every ${ssr.dueEvery}th request`, `SSR req/s, refresh every ${ssr.dueEvery}th`)
+  const refresh = ssr.mixes.refresh
+  const tokens = (k: 'ours' | 'theirs') =>
+    `${refresh.tokenCalls[k]} /token for ${refresh.dueRequests[k]} due of ${refresh.requestsSent[k]} requests; ${refresh.dueAnsweredWithCookies[k]} answered with Set-Cookie`
+  out.push({
+    metric: `↳ refresh calls at the auth server in that mix (all rounds, warm-ups included)`,
+    ours: tokens('ours'),
+    authjs: tokens('theirs'),
+    reference: `cookies set on refresh: ours ${ssr.refreshCookies.ours.join(', ')}; @supabase/ssr ${ssr.refreshCookies.theirs.join(', ')}`,
+    target: `(informative) ${(['ours', 'theirs'] as const).every((k) => refresh.tokenCalls[k] === refresh.dueRequests[k] && refresh.dueAnsweredWithCookies[k] === refresh.dueRequests[k]) ? 'one per due request' : 'NOT one per due request'}`,
+    pass: null,
+  })
+  out.push({
+    metric: `↳ heap per in-flight request: the app's heapUsed under load (no GC forced) above idle, ÷ ${ssr.concurrency}`,
+    ours: kb(ssr.heap.ours.perInFlightBytes),
+    authjs: kb(ssr.heap.theirs.perInFlightBytes),
+    reference: `mostly garbage not yet collected; requests in flight in the app when sampled: ours ${ssr.heap.ours.inFlightMean.toFixed(1)}, @supabase/ssr ${ssr.heap.theirs.inFlightMean.toFixed(1)}`,
+    target: '(informative)',
+    pass: null,
+  })
+  out.push({
+    metric: `↳ live heap per request in flight: ${ssr.concurrency} requests parked mid-refresh (\`/token\` held back), after a full GC`,
+    ours: kb(ssr.heap.ours.parkedPerRequestBytes),
+    authjs: kb(ssr.heap.theirs.parkedPerRequestBytes),
+    reference: 'what a request holds while it waits: its client, the session read from the cookie, the pending fetch',
+    target: '(informative)',
+    pass: null,
+  })
   const mem = r.memory.results
   out.push({
     metric: `Heap per idle client (${r.memory.instances} instances, after GC)`,
@@ -285,6 +338,9 @@ export function renderReport(r: BenchResults): string {
       `${r.cpu.warmup} warm-up rounds of each variant per process, then ${r.cpu.rounds}, in blocks of ${r.cpu.block} with the contenders' order rotating; a ratio is the median of block-by-block ratios of medians. The floor does the same HTTP exchanges with bare \`fetch\` and \`JSON.parse\` (four per round, the key set once) and, for the ten \`getClaims\`, decodes the payload and checks the signature with \`crypto.subtle.verify\` (key imported once).`,
     '- **Requests per round**: counted by the server over 5 rounds of one contender at a time (a key set fetched once shows as 0.2).',
     `- **Refresh storm**: the project's local auth server (real refresh-token rotation) in a child process; K clients share one storage holding a session ${r.storm.secondsLeft} s from expiry (inside both clients' 90 s margin); ${r.storm.callsPerClient} concurrent \`getSession()\` per client; \`/token?grant_type=refresh_token\` counted at the server.`,
+    `- **SSR throughput**: five processes: the auth server (precomputed answers, ES256 project, requests counted per route), one Node \`http\` app per contender, a load generator and the driver. Per request each app builds a client from the request's cookies (ours \`createServerAuthClient\` from \`supabase-auth-machine/ssr\` with \`getClaims\` from \`/jwt\`; theirs \`createServerClient\` from \`@supabase/ssr\` with \`supabase.auth.getClaims()\`), writes what \`setAll\` gives as \`Set-Cookie\`, and renders a line. Both read the same \`sb-<ref>-auth-token\` cookie, built once by signing in through \`@supabase/ssr\`. ` +
+      `The load generator keeps ${r.ssr.concurrency} kept-alive loopback connections busy (the next request as soon as a response ends); each app is warmed ${r.ssr.firstWarmupMs / 1000} s first, then ${r.ssr.rounds} rounds of ${r.ssr.slices} slices per mix, a slice being one ${r.ssr.windowMs / 1000} s window per contender back to back (${r.ssr.warmupMs} ms ramp before each, the order flipping every slice); rps counts responses ended inside the window; a ratio is the median of slice-by-slice ratios (load on the host that drifts over seconds cancels). App CPU per request is \`process.cpuUsage()\` of the app over its window ÷ its responses; the load generator's own CPU (${Math.round(r.ssr.loadCpuUsPerRequest)} µs per request) shares the host. ` +
+      `In the refresh mix every ${r.ssr.dueEvery}th request carries a session whose access token expired a minute ago, so the app refreshes (one \`/token\`) and sets new cookies. Heap: heapUsed sampled every 50 ms during the windows above the idle heap after GC, ÷ the connections; and, live, heapUsed after a full GC with every connection's request waiting on a held-back \`/token\`, against a full GC once they are answered.`,
     `- **Bytes allocated per round**: the same round against the same child server, in a process whose young generation is too large to be collected during the count; \`heapUsed\` growth over ${r.allocation.rounds} rounds after 30 warm-up ones, median of 3 processes.`,
     `- **Heap**: a fresh \`node --expose-gc\` process per measurement (3 each); ${r.memory.instances} clients after 20 warm-up ones, each with its own Map storage built before the baseline; heapUsed delta after GC ÷ ${r.memory.instances}. Signed in: the storage holds a session, restored without network.`,
     `- **Import time**: \`performance.now()\` around \`await import(entry)\` inside a fresh process; the entries by package name (\`supabase-auth-machine\` resolves to \`dist/\`).`,

@@ -32,6 +32,7 @@ const cpu = await step('CPU per round, requests per round', () =>
   runTsChild<BenchResults['cpu']>('./cpu-round.ts', quick ? ['100', '300'] : ['300', '1000']),
 )
 const storm = await step('refresh storm', () => runTsChild<BenchResults['storm']>('./storm.ts'))
+const ssr = await step('SSR throughput', () => runTsChild<BenchResults['ssr']>('./ssr-throughput.ts', quick ? ['--quick'] : []))
 const allocation = await step('allocation per round', () => runTsChild<BenchResults['allocation']>('./allocation.ts'))
 const memory = await step('heap per client', () => runTsChild<BenchResults['memory']>('./memory.ts'))
 const importCost = await step('import time', () => runTsChild<BenchResults['importCost']>('./import-cost.ts'))
@@ -51,6 +52,7 @@ const results: BenchResults = {
   },
   cpu,
   storm,
+  ssr,
   memory,
   allocation,
   importCost,
