@@ -55,6 +55,7 @@ function str(value: unknown): value is string {
  * ```ts
  * const f = await enrollFactor(http, jwt, { factorType: 'totp', friendlyName: 'Phone app' })
  * if (f.type === 'totp') showQr(f.totp.qr_code)   // a data: URI, ready for <img src>
+ * const p = await enrollFactor(http, jwt, { factorType: 'phone', phone: '+15550100' })   // { id, type: 'phone', friendly_name, phone }
  * ```
  */
 export async function enrollFactor(http: Http, jwt: string, p: EnrollParams, options?: CallOptions): Promise<EnrollResponse> {

@@ -1,5 +1,5 @@
 /**
- * The second factors of a client's user: enrol, challenge and verify TOTP factors. Verification is an
+ * The second factors of a client's user: enrol, challenge and verify TOTP and phone factors. Verification is an
  * operation of the chart (it changes the session); the rest are calls through the session gateway.
  * @module
  */
@@ -23,15 +23,21 @@ export class MfaApi {
   }
 
   /**
-   * Creates an unverified TOTP factor; show `totp.qr_code` (a data URI) and verify a code to finish.
+   * Creates an unverified factor. TOTP: show `totp.qr_code` (a data URI) and verify a code to finish.
+   * Phone (E.164): challenge it, then verify the code that came by SMS or WhatsApp.
    * @example const { id, totp } = await mfa(auth).enroll({ factorType: 'totp', friendlyName: 'Phone' })
+   * @example const { id } = await mfa(auth).enroll({ factorType: 'phone', phone: '+15550100' })
    */
   async enroll(params: api.EnrollParams, options?: CallOptions): Promise<api.EnrollResponse> {
     requireObject(params, 'params')
     return withSession(this.#core, (token) => api.enrollFactor(this.#core.io.transport, token, params, options))
   }
 
-  /** @example const { id: challengeId } = await mfa(auth).challenge({ factorId }) */
+  /**
+   * Starts a challenge; for a phone factor the server sends the code, by `channel` (`'sms'` by default).
+   * @example const { id: challengeId } = await mfa(auth).challenge({ factorId })
+   * @example await mfa(auth).challenge({ factorId, channel: 'whatsapp' })
+   */
   async challenge(params: { factorId: string; channel?: 'sms' | 'whatsapp' }, options?: CallOptions): Promise<api.ChallengeResponse> {
     requireObject(params, 'params')
     return withSession(this.#core, (token) => api.challengeFactor(this.#core.io.transport, token, params, options))
@@ -50,7 +56,7 @@ export class MfaApi {
   }
 
   /**
-   * Challenge and verify in one go (TOTP).
+   * Challenge and verify in one go (TOTP only, as in auth-js: a phone code exists only after the challenge).
    * @example await mfa(auth).challengeAndVerify({ factorId, code: '123456' })
    */
   async challengeAndVerify(params: { factorId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {

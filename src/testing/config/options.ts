@@ -79,6 +79,23 @@ export interface AuthServerOptions {
   /** Maximum factors per user; default 10. */
   mfaMaxEnrolledFactors?: number
   /**
+   * Phone factors may be enrolled, GoTrue `MFA_PHONE_ENROLL_ENABLED`; default false, as on GoTrue. Off,
+   * `POST /factors {factor_type:'phone'}` answers `422 mfa_phone_enroll_not_enabled`.
+   *
+   * @example
+   * const server = await startAuthServer({ mfaPhoneEnroll: true, mfaPhoneVerify: true })
+   */
+  mfaPhoneEnroll?: boolean
+  /**
+   * Phone factors may be challenged and verified, GoTrue `MFA_PHONE_VERIFY_ENABLED`; default false, as on
+   * GoTrue. Off, challenge and verify answer `422 mfa_phone_verify_not_enabled`.
+   */
+  mfaPhoneVerify?: boolean
+  /** Digits of the code a phone-factor challenge sends, GoTrue `MFA_PHONE_OTP_LENGTH`; default 6. */
+  mfaPhoneOtpLength?: number
+  /** Minimum seconds between two challenges of one phone factor, GoTrue `MFA_PHONE_MAX_FREQUENCY`; default 60. */
+  mfaPhoneMaxFrequency?: number
+  /**
    * The SMS provider, GoTrue `SMS_PROVIDER`, reported by `/settings`; default `'twilio'`. Nothing is sent
    * either way (SMS land in the outbox), but `''` means none is configured: then sending an SMS fails the
    * way GoTrue fails without one, `500` "Unable to get SMS provider" (measured on `POST /otp` for a phone).
@@ -165,6 +182,10 @@ export interface Config {
   passwordRequireCurrentPassword: boolean
   mfaTotp: boolean
   mfaMaxEnrolledFactors: number
+  mfaPhoneEnroll: boolean
+  mfaPhoneVerify: boolean
+  mfaPhoneOtpLength: number
+  mfaPhoneMaxFrequency: number
   otpLength: number
   mailerOtpExpiry: number
   smsOtpExpiry: number
@@ -215,6 +236,10 @@ export function resolveOptions(o: AuthServerOptions = {}): Config {
     passwordRequireCurrentPassword: o.passwordRequireCurrentPassword ?? false,
     mfaTotp: o.mfaTotp ?? true,
     mfaMaxEnrolledFactors: o.mfaMaxEnrolledFactors ?? 10,
+    mfaPhoneEnroll: o.mfaPhoneEnroll ?? false,
+    mfaPhoneVerify: o.mfaPhoneVerify ?? false,
+    mfaPhoneOtpLength: o.mfaPhoneOtpLength ?? 6,
+    mfaPhoneMaxFrequency: o.mfaPhoneMaxFrequency ?? 60,
     otpLength: o.otpLength ?? 6,
     mailerOtpExpiry: o.mailerOtpExpiry ?? 86400,
     smsOtpExpiry: o.smsOtpExpiry ?? 60,

@@ -1,5 +1,6 @@
 /**
- * TOTP MFA: enroll, challenge, verify, unenroll (contract §4.16, §7).
+ * MFA: enroll, challenge, verify, unenroll for TOTP and phone factors (contract §4.16, §7). The phone
+ * specifics (number rules, the SMS code) are in `phone-factors.ts`.
  * @module
  */
 import { randomBytes } from 'node:crypto'
@@ -13,8 +14,23 @@ import type { Route } from '../server/router.js'
 import type { FactorRow, SessionRow, UserRow } from '../store/records.js'
 import { mfaRefreshToken } from '../refresh/issue.js'
 import { addAmr, aalOf, isAal2, tokenResponse } from '../tokens.js'
+import { checkPhoneCode, PHONE_ENROLL_DISABLED, PHONE_VERIFY_DISABLED, phoneForEnroll, sendPhoneChallenge } from './phone-factors.js'
 
 const MAX_VERIFIED_FACTORS = 10
+
+/** The AMR method a verified factor adds to the session (§2.6). */
+function amrMethod(factor: FactorRow): string {
+  return factor.factorType === 'phone' ? 'mfa/phone' : 'totp'
+}
+
+/** Challenge and verify are refused, per factor type, while that type's verification is switched off. */
+function requireVerifyEnabled(ctx: Ctx, factor: FactorRow): void {
+  if (factor.factorType === 'phone') {
+    if (!ctx.cfg.mfaPhoneVerify) throw PHONE_VERIFY_DISABLED()
+  } else if (!ctx.cfg.mfaTotp) {
+    throw unprocessable('MFA verification is disabled for TOTP', 'mfa_totp_verify_not_enabled')
+  }
+}
 
 function purgeStaleFactors(ctx: Ctx, userId: string): void {
   const cutoff = ctx.now() - ctx.cfg.mfaFactorExpiry * 1000
@@ -33,10 +49,12 @@ async function enroll(ctx: Ctx): Promise<Reply> {
   if (type !== 'totp' && type !== 'phone' && type !== 'webauthn') {
     throw badRequest('factor_type needs to be totp, phone, or webauthn')
   }
-  if (type === 'phone') throw unprocessable('MFA enroll is disabled for Phone', 'mfa_phone_enroll_not_enabled')
+  if (type === 'phone' && !cfg.mfaPhoneEnroll) throw PHONE_ENROLL_DISABLED()
   if (type === 'webauthn') throw unprocessable('MFA enroll is disabled for WebAuthn', 'mfa_webauthn_enroll_not_enabled')
-  if (!cfg.mfaTotp) throw unprocessable('MFA enroll is disabled for TOTP', 'mfa_totp_enroll_not_enabled')
+  if (type === 'totp' && !cfg.mfaTotp) throw unprocessable('MFA enroll is disabled for TOTP', 'mfa_totp_enroll_not_enabled')
   purgeStaleFactors(ctx, user.id)
+  // The number is checked (and same-number unverified factors dropped) before the shared limits, as GoTrue does.
+  const phone = type === 'phone' ? phoneForEnroll(ctx, user.id, str(body, 'phone')) : undefined
   const friendlyName = str(body, 'friendly_name')
   const factors = store.factorsOf(user.id)
   if (factors.some((f) => f.friendlyName === friendlyName)) {
@@ -47,12 +65,28 @@ async function enroll(ctx: Ctx): Promise<Reply> {
     throw unprocessable('Maximum number of verified factors reached, unenroll to continue', 'too_many_enrolled_mfa_factors')
   }
   if (verified > 0 && !isAal2(auth.session)) throw new HttpError(403, 'insufficient_aal', 'AAL2 required to enroll a new factor')
+  const t = ctx.now()
+  if (phone !== undefined) {
+    const factor: FactorRow = {
+      id: uuid(),
+      userId: user.id,
+      friendlyName,
+      factorType: 'phone',
+      status: 'unverified',
+      secret: '',
+      phone,
+      createdAt: t,
+      updatedAt: t,
+    }
+    store.factors.set(factor.id, factor)
+    // The phone is echoed as sent; the factor keeps it normalized.
+    return json({ id: factor.id, type: 'phone', friendly_name: friendlyName, phone: str(body, 'phone') })
+  }
   if (!user.email) throw unexpectedFailure('Error generating QR Code')
   const issuer = str(body, 'issuer') || new URL(cfg.siteUrl).host
   const secret = base32Encode(randomBytes(20))
   const uri = otpauthUri(issuer, user.email, secret)
   const qr = await qrSvg(uri)
-  const t = ctx.now()
   const factor: FactorRow = {
     id: uuid(),
     userId: user.id,
@@ -79,16 +113,18 @@ export function factorOf(ctx: Ctx, user: UserRow): FactorRow {
 async function challenge(ctx: Ctx): Promise<Reply> {
   const auth = await requireNonAnonymousUser(ctx)
   const factor = factorOf(ctx, auth.user)
-  if (!ctx.cfg.mfaTotp) throw unprocessable('MFA verification is disabled for TOTP', 'mfa_totp_verify_not_enabled')
+  requireVerifyEnabled(ctx, factor)
+  // Sent before the challenge is stored, so a refused send (channel, interval) leaves no challenge behind.
+  const otp = factor.factorType === 'phone' ? sendPhoneChallenge(ctx, factor, ctx.body()) : undefined
   const t = ctx.now()
-  const row = { id: uuid(), factorId: factor.id, createdAt: t, ip: ctx.ip }
+  const row = { id: uuid(), factorId: factor.id, createdAt: t, ip: ctx.ip, ...(otp === undefined ? {} : { otp }) }
   ctx.store.challenges.set(row.id, row)
   factor.lastChallengedAt = t
   return json({ id: row.id, type: factor.factorType, expires_at: Math.floor(t / 1000) + ctx.cfg.mfaChallengeExpiry })
 }
 
 function upgradeSession(ctx: Ctx, session: SessionRow, factor: FactorRow): void {
-  addAmr(session, 'totp', ctx.now())
+  addAmr(session, amrMethod(factor), ctx.now())
   session.factorId = factor.id
   session.updatedAt = ctx.now()
   for (const other of ctx.store.sessionsOf(session.userId)) {
@@ -103,7 +139,7 @@ async function verify(ctx: Ctx): Promise<Reply> {
   const body = ctx.body()
   const code = str(body, 'code')
   if (!code) throw badRequest('Code needs to be non-empty')
-  if (!cfg.mfaTotp) throw unprocessable('MFA verification is disabled for TOTP', 'mfa_totp_verify_not_enabled')
+  requireVerifyEnabled(ctx, factor)
   const ch = store.challenges.get(str(body, 'challenge_id'))
   if (!ch || ch.factorId !== factor.id) {
     throw unprocessable('MFA factor with the provided challenge ID not found', 'mfa_factor_not_found')
@@ -118,13 +154,16 @@ async function verify(ctx: Ctx): Promise<Reply> {
       'mfa_challenge_expired',
     )
   }
-  if (!verifyTotp(factor.secret, code, ctx.now())) throw unprocessable('Invalid TOTP code entered', 'mfa_verification_failed')
+  if (factor.factorType === 'phone') checkPhoneCode(ch.otp, code)
+  else if (!verifyTotp(factor.secret, code, ctx.now())) throw unprocessable('Invalid TOTP code entered', 'mfa_verification_failed')
   const { session, user } = auth
   if (!session) throw unhandled()
   ch.verifiedAt = ctx.now()
   factor.status = 'verified'
   factor.updatedAt = ctx.now()
-  for (const f of store.factorsOf(user.id)) if (f.id !== factor.id && f.status === 'unverified') store.deleteFactor(f.id)
+  for (const f of store.factorsOf(user.id)) {
+    if (f.id !== factor.id && f.status === 'unverified' && f.factorType === factor.factorType) store.deleteFactor(f.id)
+  }
   upgradeSession(ctx, session, factor)
   return json(await tokenResponse(ctx, session, mfaRefreshToken(ctx, session), user))
 }
@@ -133,7 +172,7 @@ async function verify(ctx: Ctx): Promise<Reply> {
 export function downgradeSessions(ctx: Ctx, factor: FactorRow): void {
   for (const s of ctx.store.sessionsOf(factor.userId)) {
     if (s.factorId !== factor.id) continue
-    s.amr = s.amr.filter((a) => a.method !== 'totp')
+    s.amr = s.amr.filter((a) => a.method !== amrMethod(factor))
     delete s.factorId
   }
 }

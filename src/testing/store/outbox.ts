@@ -19,6 +19,8 @@ export type MessageType =
 export interface OutboxMessage {
   id: number
   channel: 'email' | 'sms'
+  /** How an SMS-type message went out: `whatsapp` when a phone-factor challenge asked for it. */
+  via?: 'sms' | 'whatsapp'
   /** Lower-cased email, or phone digits without `+`. */
   to: string
   type: MessageType

@@ -98,9 +98,12 @@ export interface FactorRow {
   id: string
   userId: string
   friendlyName: string
-  factorType: 'totp'
+  factorType: 'totp' | 'phone'
   status: 'unverified' | 'verified'
+  /** TOTP secret; `''` for phone factors. */
   secret: string
+  /** Phone factors: digits without `+`, as GoTrue stores them. */
+  phone?: string
   createdAt: number
   updatedAt: number
   lastChallengedAt?: number
@@ -112,6 +115,8 @@ export interface ChallengeRow {
   createdAt: number
   verifiedAt?: number
   ip: string
+  /** Phone factors: the code that was sent. */
+  otp?: string
 }
 
 export type AuthMethod = 'email/signup' | 'magiclink' | 'recovery' | 'email_change' | 'invite' | 'oauth' | 'sso/saml'

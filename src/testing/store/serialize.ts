@@ -22,7 +22,7 @@ export function factorJson(f: FactorRow): Json {
     updated_at: iso(f.updatedAt),
     status: f.status,
     factor_type: f.factorType,
-    phone: '',
+    phone: f.phone ?? '',
     last_challenged_at: f.lastChallengedAt === undefined ? null : iso(f.lastChallengedAt),
   }
   if (f.friendlyName) out.friendly_name = f.friendlyName
