@@ -6,6 +6,7 @@
  * @module
  */
 import { safeJson } from './safe-json.js'
+import { startTimer, stopTimer, type TimerHandle } from '../runtime/timers.js'
 
 /** What this adapter needs of a WebSocket: the browser's, Node 22's global one and `ws`'s all have it. */
 export interface WebSocketLike {
@@ -52,8 +53,8 @@ const OPEN = 1
 /** Not a literal in `import()`: bundlers would pull `ws` (Node-only) into browser builds that never use it. */
 const WS_MODULE = 'ws'
 
-/** `timer.unref()` where the platform has it (Node): a retry alone must not keep the process running. */
-function unref(handle: unknown): void {
+/** `socket.unref()` where the platform has it (Node's `net.Socket`): an open connection alone must not keep the process running. */
+function unrefSocket(handle: unknown): void {
   ;(handle as { unref?: () => void } | null)?.unref?.()
 }
 
@@ -86,7 +87,7 @@ export function webSocketAdapter(options: WebSocketAdapterOptions): InspectionAd
   const maxDeferred = options.maxDeferredEvents ?? 200
   const backlog: string[] = []
   let socket: WebSocketLike | undefined
-  let retry: ReturnType<typeof setTimeout> | undefined
+  let retry: TimerHandle | undefined
   let state: 'idle' | 'connecting' | 'stopped' = 'idle'
 
   const give = (reason: unknown) => {
@@ -111,7 +112,7 @@ export function webSocketAdapter(options: WebSocketAdapterOptions): InspectionAd
     socket = current
     current.addEventListener('open', () => {
       // `ws` exposes its net.Socket; an open connection alone must not keep Node running either.
-      unref((current as unknown as { _socket?: unknown })._socket)
+      unrefSocket((current as unknown as { _socket?: unknown })._socket)
       try {
         flush()
       } catch (error) {
@@ -123,8 +124,8 @@ export function webSocketAdapter(options: WebSocketAdapterOptions): InspectionAd
     current.addEventListener('close', () => {
       if (state === 'stopped' || socket !== current) return
       socket = undefined
-      retry = setTimeout(() => open(WebSocket), retryMs)
-      unref(retry)
+      // The project's timer helper: unref'd on Node, Bun and Deno, so a retry alone keeps no process running.
+      retry = startTimer(() => open(WebSocket), retryMs)
     })
   }
 
@@ -138,7 +139,7 @@ export function webSocketAdapter(options: WebSocketAdapterOptions): InspectionAd
   const stop = () => {
     state = 'stopped'
     backlog.length = 0
-    clearTimeout(retry)
+    stopTimer(retry)
     const closing = socket
     socket = undefined
     try {
