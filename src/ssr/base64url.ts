@@ -4,6 +4,7 @@
  * cookie) and lenient where `@supabase/ssr` is (spaces, tabs, newlines and `=` are skipped).
  * @module
  */
+import { bytesToBase64Url } from '../encoding/base64url.js'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const SKIPPED = /[ \t\n\r=]/g
@@ -24,23 +25,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * textToBase64Url('{"a":1}')  // 'eyJhIjoxfQ'
  */
 export function textToBase64Url(text: string): string {
-  const bytes = encoder.encode(text)
-  let out = ''
-  let i = 0
-  // Three bytes make four characters; the tail makes two or three, unpadded.
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!
-  }
-  const rest = bytes.length - i
-  if (rest === 1) {
-    const n = bytes[i]! << 16
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]!
-  }
-  return out
+  return bytesToBase64Url(encoder.encode(text))
 }
 
 /**

@@ -29,7 +29,7 @@ export function isSessionRefreshNeeded(error: unknown): error is AuthError {
 }
 
 /** `POST …/token?grant_type=refresh_token`: the one request that spends a refresh token. */
-function isRefreshRequest(input: RequestInfo | URL, init: RequestInit | undefined): boolean {
+export function isRefreshRequest(input: RequestInfo | URL, init: RequestInit | undefined): boolean {
   const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
   if (method !== 'POST') return false
   let url: URL

@@ -10,15 +10,14 @@
  * arrives after the first refresh finished, or at another server instance, refreshes on its own.
  * @module
  */
+import { isRefreshRequest } from './refresh-gate.js'
 
 /** Refresh token → the answer being awaited, for every server client of this process. */
 const inFlight = new Map<string, Promise<Response>>()
 
-/** The refresh token of `POST …/token?grant_type=refresh_token`, as the client's transport sends it. */
+/** The refresh token a refresh request spends, as the client's transport sends it (a JSON body). */
 function refreshTokenOf(input: RequestInfo | URL, init: RequestInit | undefined): string | undefined {
-  if (typeof input !== 'string' || init?.method !== 'POST' || typeof init.body !== 'string') return undefined
-  const url = new URL(input)
-  if (!url.pathname.endsWith('/token') || url.searchParams.get('grant_type') !== 'refresh_token') return undefined
+  if (!isRefreshRequest(input, init) || typeof init?.body !== 'string') return undefined
   try {
     const token: unknown = (JSON.parse(init.body) as { refresh_token?: unknown }).refresh_token
     return typeof token === 'string' ? token : undefined
