@@ -5,7 +5,7 @@
  * @module
  */
 import type { PkceParams } from '../api/index.js'
-import { finishPkceFlow, startPkceFlow } from '../storage/index.js'
+import { withStartedPkceFlow } from '../storage/index.js'
 import type { ClientCore } from './core.js'
 
 /**
@@ -21,11 +21,7 @@ export async function withPkceChallenge<T>(
 ): Promise<T> {
   if (core.flowType !== 'pkce' || flow.applies === false) return call({})
   core.assertLive()
-  const started = await startPkceFlow(core.io.store, { recovery: flow.recovery === true })
-  try {
-    return await call({ codeChallenge: started.challenge, codeChallengeMethod: started.method })
-  } catch (error) {
-    await finishPkceFlow(core.io.store, started.pending)
-    throw error
-  }
+  return withStartedPkceFlow(core.io.store, { recovery: flow.recovery === true }, (started) =>
+    call({ codeChallenge: started.challenge, codeChallengeMethod: started.method }),
+  )
 }

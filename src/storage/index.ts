@@ -10,4 +10,4 @@ export {
   type SessionStoreOptions,
   type StoreProblem,
 } from './session-store.js'
-export { finishPkceFlow, pendingPkceFlows, startPkceFlow, validFlowId, type PendingFlow, type StartedFlow } from './pkce-verifiers.js'
+export { finishPkceFlow, pendingPkceFlows, startPkceFlow, validFlowId, withStartedPkceFlow, type PendingFlow, type StartedFlow } from './pkce-verifiers.js'

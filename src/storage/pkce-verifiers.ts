@@ -85,6 +85,23 @@ export async function startPkceFlow(store: SessionStore, options: { recovery: bo
 }
 
 /**
+ * Starts a flow and runs `request` with it (the request that sends its challenge); when the request fails,
+ * the flow is forgotten again, since no redirect will come back for its verifier.
+ *
+ * @example
+ * const { url } = await withStartedPkceFlow(store, { recovery: false }, (flow) => askForUrl(flow.challenge))
+ */
+export async function withStartedPkceFlow<T>(store: SessionStore, options: { recovery: boolean }, request: (flow: StartedFlow) => Promise<T>): Promise<T> {
+  const flow = await startPkceFlow(store, options)
+  try {
+    return await request(flow)
+  } catch (error) {
+    await finishPkceFlow(store, flow.pending)
+    throw error
+  }
+}
+
+/**
  * The verifiers a code may belong to, most likely first. With the flow id the redirect carried, only that
  * flow's slot (another flow's verifier would be refused anyway). Without one: the latest flow first, then
  * the other flows in flight, newest first, so two flows started before either finishes both complete.
