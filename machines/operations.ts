@@ -7,8 +7,10 @@
  */
 import type {
   AnonymousSignInParams,
+  AuthenticationResponseJSON,
   AuthorizeParams,
   IdTokenGrantBody,
+  MfaProof,
   PasswordGrantParams,
   SignUpParams,
   SsoRequestBody,
@@ -35,15 +37,24 @@ export type SignInOperation =
   | { kind: 'redirectTokens'; tokens: RedirectTokens; recovery: boolean; options?: CallOptions }
   /** An OIDC ID token from the provider's own SDK; `linkWith` (an access token) links it to that user. */
   | { kind: 'idToken'; body: IdTokenGrantBody; linkWith?: string; options?: CallOptions }
+  /**
+   * A passkey's signed answer to a sign-in challenge. The browser ceremony before it happens outside the
+   * chart: a passkey prompt (or autofill) can stay open for minutes, and the status should not be
+   * `signingIn` all that time.
+   */
+  | { kind: 'passkey'; challengeId: string; credential: AuthenticationResponseJSON; options?: CallOptions }
 
 export type SignInKind = SignInOperation['kind']
 
-/** A second-factor code against a challenge; the result replaces the session with an `aal2` one. */
+/**
+ * A second factor's answer to a challenge (a TOTP or phone code, or a WebAuthn credential); the result
+ * replaces the session with an `aal2` one.
+ */
 export interface MfaVerifyOperation {
   kind: 'mfaVerify'
   factorId: string
   challengeId: string
-  code: string
+  proof: MfaProof
   options?: CallOptions
 }
 

@@ -33,6 +33,7 @@ export const ENTRIES = {
   angular: 'src/angular/index.ts',
   devtools: 'src/devtools/index.ts',
   ssr: 'src/ssr/index.ts',
+  webauthn: 'src/webauthn/index.ts',
   testing: 'src/testing/index.ts',
 } as const
 

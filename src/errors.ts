@@ -55,9 +55,26 @@ export type ClientErrorCode =
   | 'implicit_grant_redirect'
   /** A server client's session is due for a refresh, but its cookies are read-only (`supabase-auth-machine/ssr`). */
   | 'session_refresh_needed'
+  /** No WebAuthn here (not a browser, or an old one) and no `credentials` given (`supabase-auth-machine/webauthn`). */
+  | 'webauthn_unsupported'
+
+/** What went wrong in a browser WebAuthn ceremony (auth-js's codes, from SimpleWebAuthn's browser library). */
+export type WebAuthnErrorCode =
+  | 'ERROR_CEREMONY_ABORTED'
+  | 'ERROR_INVALID_DOMAIN'
+  | 'ERROR_INVALID_RP_ID'
+  | 'ERROR_INVALID_USER_ID_LENGTH'
+  | 'ERROR_MALFORMED_PUBKEYCREDPARAMS'
+  | 'ERROR_AUTHENTICATOR_GENERAL_ERROR'
+  | 'ERROR_AUTHENTICATOR_MISSING_DISCOVERABLE_CREDENTIAL_SUPPORT'
+  | 'ERROR_AUTHENTICATOR_MISSING_USER_VERIFICATION_SUPPORT'
+  | 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED'
+  | 'ERROR_AUTHENTICATOR_NO_SUPPORTED_PUBKEYCREDPARAMS_ALG'
+  | 'ERROR_AUTO_REGISTER_USER_VERIFICATION_FAILURE'
+  | 'ERROR_PASSTHROUGH_SEE_CAUSE_PROPERTY'
 
 /** A server code, a client code, or a code from a newer server that this version does not list. */
-export type ErrorCode = KnownErrorCode | ClientErrorCode | (string & {})
+export type ErrorCode = KnownErrorCode | ClientErrorCode | WebAuthnErrorCode | (string & {})
 
 export type AuthErrorName =
   | 'AuthError'
@@ -71,6 +88,7 @@ export type AuthErrorName =
   | 'AuthPKCEGrantCodeExchangeError'
   | 'AuthPKCECodeVerifierMissingError'
   | 'AuthImplicitGrantRedirectError'
+  | 'WebAuthnError'
 
 /** Base of every error this library rejects with. */
 export class AuthError extends Error {

@@ -14,10 +14,13 @@
  * @module
  */
 import * as api from '../api/admin.js'
+import { deleteUserPasskey, listUserPasskeys } from '../api/admin-passkeys.js'
+import type { Passkey } from '../api/passkeys.js'
 import type { AdminUserAttributes, GenerateLinkParams, GenerateLinkProperties, PageParams, UserPage } from '../api/admin.js'
 import { createHttp } from '../http/client.js'
 import type { CallOptions, Factor, SignOutScope, User } from '../types.js'
 
+export type { Passkey } from '../api/passkeys.js'
 export type { AdminUserAttributes, GenerateLinkParams, GenerateLinkProperties, GenerateLinkType, LinkOptions, LinkOptionsWithData, PageParams, UserPage } from '../api/admin.js'
 
 export interface AdminClientOptions {
@@ -36,6 +39,14 @@ export interface AdminMfaApi {
   listFactors(params: { userId: string }, options?: CallOptions): Promise<{ factors: Factor[] }>
   /** @example `await admin.mfa.deleteFactor({ id: factorId, userId })` */
   deleteFactor(params: { id: string; userId: string }, options?: CallOptions): Promise<{ id: string }>
+}
+
+/** A user's passkeys (auth-js's `admin.passkey`); GoTrue needs `GOTRUE_PASSKEY_ENABLED`. */
+export interface AdminPasskeyApi {
+  /** @example `const passkeys = await admin.passkey.listPasskeys({ userId })` */
+  listPasskeys(params: { userId: string }, options?: CallOptions): Promise<Passkey[]>
+  /** @example `await admin.passkey.deletePasskey({ userId, passkeyId })` */
+  deletePasskey(params: { userId: string; passkeyId: string }, options?: CallOptions): Promise<null>
 }
 
 export interface AdminClient {
@@ -75,6 +86,7 @@ export interface AdminClient {
    */
   signOut(jwt: string, scope?: SignOutScope, options?: CallOptions): Promise<void>
   mfa: AdminMfaApi
+  passkey: AdminPasskeyApi
 }
 
 /**
@@ -112,6 +124,13 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       // Optional chaining: a missing params object must fail validation, not throw a TypeError.
       listFactors: async (params, o) => ({ factors: await api.listFactors(http, params?.userId, o) }),
       deleteFactor: (params, o) => api.deleteFactor(http, params?.userId, params?.id, o),
+    },
+    passkey: {
+      listPasskeys: (params, o) => listUserPasskeys(http, params?.userId, o),
+      deletePasskey: async (params, o) => {
+        await deleteUserPasskey(http, params?.userId, params?.passkeyId, o)
+        return null
+      },
     },
   }
 }

@@ -91,7 +91,7 @@ const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, s
   const { transport, store, clock } = input.io
   const { operation } = input
   const response = await withCallerSignal(signal, operation.options, (options) =>
-    api.verifyFactor(transport, input.session.access_token, { factorId: operation.factorId, challengeId: operation.challengeId, code: operation.code }, options),
+    api.verifyFactor(transport, input.session.access_token, operation, options),
   )
   if (signal.aborted) throw abortedError(signal)
   const session = toSession(response, clock.now())

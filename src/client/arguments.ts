@@ -7,7 +7,7 @@
  * @module
  */
 import type { MfaVerifyOperation, RedirectOperation, SignInOperation } from '../../machines/operations.js'
-import type { RecoverParams, ResendParams as ApiResendParams, SendOtpParams, UpdateUserParams } from '../api/index.js'
+import { checkedProof, type MfaProof, type RecoverParams, type ResendParams as ApiResendParams, type SendOtpParams, type UpdateUserParams } from '../api/index.js'
 import { optionalString, requireObject, requireOneOf, requireString } from '../api/validate.js'
 import { AuthInvalidCredentialsError } from '../errors.js'
 import { validFlowId } from '../storage/index.js'
@@ -102,15 +102,11 @@ export function refreshTokenOperation(refreshToken: string, options?: CallOption
   return { kind: 'refreshToken', refreshToken: requireString(refreshToken, 'refresh_token'), options }
 }
 
-export function mfaVerifyOperation(params: { factorId: string; challengeId: string; code: string }, options?: CallOptions): MfaVerifyOperation {
+/** `mfa.verify`: a code, or a WebAuthn ceremony's serialized result, for a factor's challenge. */
+export function mfaVerifyOperation(params: { factorId: string; challengeId: string } & MfaProof, options?: CallOptions): MfaVerifyOperation {
   requireObject(params, 'params')
-  return {
-    kind: 'mfaVerify',
-    factorId: params.factorId,
-    challengeId: params.challengeId,
-    code: requireString(params.code, 'code'),
-    options,
-  }
+  const proof = checkedProof('webauthn' in params ? { webauthn: params.webauthn } : { code: params.code })
+  return { kind: 'mfaVerify', factorId: params.factorId, challengeId: params.challengeId, proof, options }
 }
 
 /** `signInWithOtp`: the code (and magic link) request. */

@@ -55,6 +55,8 @@ export async function callSignIn(io: LifecycleIo, operation: SignInOperation, op
       const response = await api.tokenGrant(transport, 'id_token', operation.body, { ...options, jwt: operation.linkWith })
       return signedIn(response, now(), operation.linkWith === undefined ? 'SIGNED_IN' : 'USER_UPDATED')
     }
+    case 'passkey':
+      return signedIn(await api.verifyPasskeySignIn(transport, operation, options), now())
   }
 }
 

@@ -41,7 +41,7 @@ export interface HttpResponse<T> {
   headers: Headers
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export interface Http {
   readonly url: string

@@ -15,9 +15,10 @@ import type { ClientCore } from '../client/core.js'
 import { coreOf } from '../client/core-key.js'
 import { MfaApi } from './mfa-api.js'
 
-export { MfaApi } from './mfa-api.js'
+export { MfaApi, type MfaChallengeResponse, type MfaWebAuthnProof } from './mfa-api.js'
 export type { AssuranceLevel, FactorsList } from '../client/types.js'
-export type { ChallengeResponse, EnrollParams, EnrollResponse, PhoneEnrollResponse, TotpEnrollResponse } from '../api/mfa.js'
+export type { ChallengeParams, ChallengeResponse, EnrollParams, EnrollResponse, PhoneEnrollResponse, TotpEnrollResponse, WebAuthnEnrollResponse } from '../api/mfa.js'
+export type { FactorVerifyWebAuthn, RelyingParty } from '../api/webauthn-wire.js'
 
 const apis = new WeakMap<ClientCore, MfaApi>()
 

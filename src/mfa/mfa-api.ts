@@ -1,6 +1,7 @@
 /**
- * The second factors of a client's user: enrol, challenge and verify TOTP and phone factors. Verification is an
- * operation of the chart (it changes the session); the rest are calls through the session gateway.
+ * The second factors of a client's user: enrol, challenge and verify TOTP, phone and WebAuthn factors (the
+ * WebAuthn browser ceremonies are `supabase-auth-machine/webauthn`'s). Verification is an operation of the
+ * chart (it changes the session); the rest are calls through the session gateway.
  * @module
  */
 import { currentAal, nextAal } from '../../machines/session-facts.js'
@@ -12,6 +13,44 @@ import { mfaVerifyOperation } from '../client/arguments.js'
 import type { ClientCore } from '../client/core.js'
 import { withSession } from '../client/gateway.js'
 import type { AssuranceLevel, FactorsList } from '../client/types.js'
+import type { FactorVerifyWebAuthn } from '../api/webauthn-wire.js'
+import { authenticationToJson, creationOptionsFromJson, registrationToJson, requestOptionsFromJson } from '../webauthn/json.js'
+
+/** A challenge as auth-js returns it: a WebAuthn factor's options ready for `navigator.credentials`. */
+export interface MfaChallengeResponse {
+  id: string
+  type: string
+  /** Unix seconds. */
+  expires_at: number
+  webauthn?:
+    | { type: 'create'; credential_options: { publicKey: PublicKeyCredentialCreationOptions } }
+    | { type: 'request'; credential_options: { publicKey: PublicKeyCredentialRequestOptions } }
+}
+
+/** What `verify` takes for a WebAuthn factor: the browser's credential itself, or its JSON. */
+export type MfaWebAuthnProof = Omit<FactorVerifyWebAuthn, 'credential_response'> & {
+  credential_response: FactorVerifyWebAuthn['credential_response'] | PublicKeyCredential
+}
+
+/** A credential straight from `navigator.credentials` is serialized; JSON passes as it is. */
+function serializedProof(proof: MfaWebAuthnProof): FactorVerifyWebAuthn {
+  const response: unknown = (proof as Partial<MfaWebAuthnProof> | null)?.credential_response
+  if (typeof response !== 'object' || response === null || typeof (response as PublicKeyCredential).getClientExtensionResults !== 'function') {
+    return proof as FactorVerifyWebAuthn
+  }
+  const credential = response as PublicKeyCredential
+  return proof.type === 'create'
+    ? { ...proof, type: 'create', credential_response: registrationToJson(credential) }
+    : { ...proof, type: 'request', credential_response: authenticationToJson(credential) }
+}
+
+function browserReady(challenge: api.ChallengeResponse): MfaChallengeResponse {
+  const { webauthn, ...rest } = challenge
+  if (webauthn === undefined) return rest
+  return webauthn.type === 'create'
+    ? { ...rest, webauthn: { type: 'create', credential_options: { publicKey: creationOptionsFromJson(webauthn.credential_options.publicKey) } } }
+    : { ...rest, webauthn: { type: 'request', credential_options: { publicKey: requestOptionsFromJson(webauthn.credential_options.publicKey) } } }
+}
 
 /** `mfa(auth)`: the second factors of the signed-in user (auth-js's `auth.mfa`). */
 export class MfaApi {
@@ -24,7 +63,8 @@ export class MfaApi {
 
   /**
    * Creates an unverified factor. TOTP: show `totp.qr_code` (a data URI) and verify a code to finish.
-   * Phone (E.164): challenge it, then verify the code that came by SMS or WhatsApp.
+   * Phone (E.164): challenge it, then verify the code that came by SMS or WhatsApp. WebAuthn: challenge it,
+   * run `navigator.credentials.create`, verify (or all in one: `webauthn(auth).register`).
    * @example const { id, totp } = await mfa(auth).enroll({ factorType: 'totp', friendlyName: 'Phone' })
    * @example const { id } = await mfa(auth).enroll({ factorType: 'phone', phone: '+15550100' })
    */
@@ -34,21 +74,30 @@ export class MfaApi {
   }
 
   /**
-   * Starts a challenge; for a phone factor the server sends the code, by `channel` (`'sms'` by default).
+   * Starts a challenge; for a phone factor the server sends the code, by `channel` (`'sms'` by default). A
+   * WebAuthn factor names its relying party and gets the ceremony's options, ready for `navigator.credentials`.
    * @example const { id: challengeId } = await mfa(auth).challenge({ factorId })
    * @example await mfa(auth).challenge({ factorId, channel: 'whatsapp' })
+   * @example const { webauthn } = await mfa(auth).challenge({ factorId, webauthn: { rpId: location.hostname, rpOrigins: [location.origin] } })
    */
-  async challenge(params: { factorId: string; channel?: 'sms' | 'whatsapp' }, options?: CallOptions): Promise<api.ChallengeResponse> {
+  async challenge(params: api.ChallengeParams, options?: CallOptions): Promise<MfaChallengeResponse> {
     requireObject(params, 'params')
-    return withSession(this.#core, (token) => api.challengeFactor(this.#core.io.transport, token, params, options))
+    return browserReady(await withSession(this.#core, (token) => api.challengeFactor(this.#core.io.transport, token, params, options)))
   }
 
   /**
-   * Verifies a code against a challenge. The session becomes `aal2`; `MFA_CHALLENGE_VERIFIED` is announced.
+   * Verifies a code, or a WebAuthn credential, against a challenge. The session becomes `aal2`;
+   * `MFA_CHALLENGE_VERIFIED` is announced.
    * @example await mfa(auth).verify({ factorId, challengeId, code })
+   * @example await mfa(auth).verify({ factorId, challengeId, webauthn: { type: 'request', rpId, rpOrigins, credential_response: credential } })
    */
-  async verify(params: { factorId: string; challengeId: string; code: string }, options?: CallOptions): Promise<TokenResponse> {
-    const operation = mfaVerifyOperation(params, options)
+  async verify(
+    params: { factorId: string; challengeId: string } & ({ code: string } | { webauthn: MfaWebAuthnProof }),
+    options?: CallOptions,
+  ): Promise<TokenResponse> {
+    requireObject(params, 'params')
+    const proof = 'webauthn' in params ? { webauthn: serializedProof(params.webauthn) } : { code: params.code }
+    const operation = mfaVerifyOperation({ factorId: params.factorId, challengeId: params.challengeId, ...proof }, options)
     // A token about to expire is refreshed first, so the server sees a live session.
     await this.#core.requireSession()
     const { response } = await this.#core.verifyMfa(operation)

@@ -24,11 +24,14 @@ import { adminSsoRoutes } from './routes/admin-sso.js'
 import { adminRoutes } from './routes/admin.js'
 import { authorizeRoutes } from './routes/authorize.js'
 import { callbackRoutes } from './routes/callback.js'
-import { manualLinkingDisabledRoutes, samlDisabledRoutes } from './routes/disabled.js'
+import { adminPasskeyRoutes } from './routes/admin-passkeys.js'
+import { manualLinkingDisabledRoutes, passkeysDisabledRoutes, samlDisabledRoutes } from './routes/disabled.js'
 import { factorRoutes } from './routes/factors.js'
 import { identityRoutes } from './routes/identities.js'
 import { idpRoutes } from './routes/idp.js'
 import { otpRoutes } from './routes/otp.js'
+import { passkeyManageRoutes } from './routes/passkey-manage.js'
+import { passkeyCeremonyRoutes } from './routes/passkeys.js'
 import { publicRoutes } from './routes/public.js'
 import { signupRoutes } from './routes/signup.js'
 import { ssoRoutes } from './routes/sso.js'
@@ -119,6 +122,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ...idpRoutes,
     ...(cfg.saml ? [...ssoRoutes, ...adminSsoRoutes] : samlDisabledRoutes),
     ...(cfg.manualLinking ? identityRoutes : manualLinkingDisabledRoutes),
+    ...(cfg.passkeyEnabled ? [...passkeyCeremonyRoutes, ...passkeyManageRoutes, ...adminPasskeyRoutes] : passkeysDisabledRoutes),
     ...signupRoutes,
     ...tokenRoutes,
     ...verifyRoutes,

@@ -127,7 +127,7 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
     { type: 'REDIRECT', operation: { kind: 'oauth', params: { provider: 'github' }, pkce: true, navigate: false } },
     { type: 'xstate.done.actor.leaveForProvider', output: { url: 'https://auth.example.com/authorize?provider=github', flowId: null } },
     { type: 'xstate.error.actor.leaveForProvider', error: new AuthApiError('No SSO provider for this domain', 404, 'sso_provider_not_found') },
-    { type: 'VERIFY_MFA', operation: { kind: 'mfaVerify', factorId: 'f', challengeId: 'c', code: '000000' } },
+    { type: 'VERIFY_MFA', operation: { kind: 'mfaVerify', factorId: 'f', challengeId: 'c', proof: { code: '000000' } } },
     ...(current ? [{ type: 'xstate.done.actor.verifyMfa' as const, output: { session: upgraded(current), response: {} } }] : []),
     { type: 'xstate.error.actor.verifyMfa', error: new AuthApiError('Invalid TOTP code entered', 422, 'mfa_verification_failed') },
     { type: 'REFRESH', force: true },

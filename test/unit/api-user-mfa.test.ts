@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { logout } from '../../src/api/logout.js'
-import { challengeFactor, enrollFactor, unenrollFactor, verifyFactor } from '../../src/api/mfa.js'
+import { challengeFactor, checkedProof, enrollFactor, unenrollFactor, verifyFactor } from '../../src/api/mfa.js'
 import { getHealth, getSettings } from '../../src/api/settings.js'
 import { getUser, reauthenticate, updateUser } from '../../src/api/user.js'
 import { AuthInvalidCredentialsError, AuthInvalidTokenResponseError, AuthSessionMissingError } from '../../src/errors.js'
@@ -115,7 +115,7 @@ describe('mfa', () => {
 
   it('verifyFactor posts challenge_id and code and parses the session', async () => {
     server.handler = (_req, res) => json(res, 200, tokenBody())
-    const r = await verifyFactor(http, JWT, { factorId: FACTOR, challengeId: CHALLENGE, code: '123456' })
+    const r = await verifyFactor(http, JWT, { factorId: FACTOR, challengeId: CHALLENGE, proof: checkedProof({ code: '123456' }) })
     expect(server.last()).toMatchObject({ path: `/factors/${FACTOR}/verify`, body: { challenge_id: CHALLENGE, code: '123456' } })
     expect(r.access_token).toBe(tokenBody()['access_token'])
   })
@@ -128,7 +128,8 @@ describe('mfa', () => {
 
   it('rejects a non-UUID factor id and an empty code locally', async () => {
     expect(await rejection(challengeFactor(http, JWT, { factorId: '../user' }))).toBeInstanceOf(AuthInvalidCredentialsError)
-    expect(await rejection(verifyFactor(http, JWT, { factorId: FACTOR, challengeId: CHALLENGE, code: '' }))).toBeInstanceOf(AuthInvalidCredentialsError)
+    expect(() => checkedProof({ code: '' })).toThrow(AuthInvalidCredentialsError)
+    expect(await rejection(verifyFactor(http, JWT, { factorId: FACTOR, challengeId: '1', proof: { code: '123456' } }))).toBeInstanceOf(AuthInvalidCredentialsError)
     expect(server.requests).toHaveLength(0)
   })
 })

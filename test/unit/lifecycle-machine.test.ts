@@ -8,9 +8,11 @@ import { lifecycleMachine } from '../../machines/lifecycle.js'
 import type {
   LifecycleEmitted,
   LifecycleIo,
+  MfaVerifyInput,
   MfaVerifyOutput,
   RefreshOutput,
   RestoreOutput,
+  SignInInput,
   SignInOutput,
   SignOutOutput,
 } from '../../machines/lifecycle-types.js'
@@ -26,8 +28,8 @@ import { fakeSession } from '../support/fake-session.js'
 
 interface Fakes {
   restore?: () => Promise<RestoreOutput>
-  signIn?: () => Promise<SignInOutput>
-  verifyMfa?: () => Promise<MfaVerifyOutput>
+  signIn?: (args: { input: SignInInput }) => Promise<SignInOutput>
+  verifyMfa?: (args: { input: MfaVerifyInput }) => Promise<MfaVerifyOutput>
   refresh?: () => Promise<RefreshOutput>
   signOut?: () => Promise<SignOutOutput>
 }
@@ -45,7 +47,7 @@ function unusedIo(): LifecycleIo {
 
 const PASSWORD_SIGN_IN: SignInOperation = { kind: 'password', params: { email: 'ada@example.com', password: 'correct horse' } }
 const SIGN_UP: SignInOperation = { kind: 'signUp', params: { email: 'ada@example.com', password: 'correct horse' } }
-const MFA_CODE = (code: string) => ({ kind: 'mfaVerify' as const, factorId: 'f1', challengeId: 'c1', code })
+const MFA_CODE = (code: string) => ({ kind: 'mfaVerify' as const, factorId: 'f1', challengeId: 'c1', proof: { code } })
 const signedIn = (session: Session) => ({ session, user: session.user, event: 'SIGNED_IN' as const })
 
 function start(fakes: Fakes, autoRefreshToken = true) {
@@ -192,6 +194,26 @@ describe('signing in', () => {
   })
 })
 
+describe('passkey sign-in', () => {
+  it('is a sign-in operation: signedOut → signingIn → authenticated, SIGNED_IN', async () => {
+    const session = fakeSession()
+    const operations: SignInOperation[] = []
+    const { actor, emitted } = start({
+      signIn: async ({ input }) => {
+        operations.push(input.operation)
+        return signedIn(session)
+      },
+    })
+    await settle(actor, 'signedOut')
+    const credential = { id: 'a', rawId: 'a', type: 'public-key' as const, response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA', userHandle: 'dQ' }, clientExtensionResults: {} }
+    actor.send({ type: 'SIGN_IN', operation: { kind: 'passkey', challengeId: 'c1', credential } })
+    expect(status(actor)).toBe('signingIn')
+    await settle(actor, 'authenticated')
+    expect(operations.map((operation) => operation.kind)).toEqual(['passkey'])
+    expect(authEvents(emitted)).toEqual(['SIGNED_IN'])
+  })
+})
+
 describe('MFA', () => {
   it('verifying the second factor leads from mfaChallenge to authenticated', async () => {
     const { actor, emitted } = start({ restore: async () => ({ session: fakeSession({ verifiedFactor: true }) }) })
@@ -199,6 +221,25 @@ describe('MFA', () => {
     actor.send({ type: 'VERIFY_MFA', operation: MFA_CODE('123456') })
     expect(actor.getSnapshot().value).toEqual({ signingIn: 'secondFactor' })
     await settle(actor, 'authenticated')
+    expect(authEvents(emitted)).toEqual(['MFA_CHALLENGE_VERIFIED'])
+  })
+
+  it('a WebAuthn factor takes the same path as a code: mfaChallenge → secondFactor → authenticated', async () => {
+    const seen: unknown[] = []
+    const { actor, emitted } = start({
+      restore: async () => ({ session: fakeSession({ verifiedFactor: true }) }),
+      verifyMfa: async ({ input }) => {
+        seen.push(input.operation.proof)
+        return mfaVerified()
+      },
+    })
+    await settle(actor, 'mfaChallenge')
+    const credential_response = { id: 'a', rawId: 'a', type: 'public-key' as const, response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA' }, clientExtensionResults: {} }
+    const proof = { webauthn: { type: 'request' as const, rpId: 'example.com', credential_response } }
+    actor.send({ type: 'VERIFY_MFA', operation: { kind: 'mfaVerify', factorId: 'f1', challengeId: 'c1', proof } })
+    expect(actor.getSnapshot().value).toEqual({ signingIn: 'secondFactor' })
+    await settle(actor, 'authenticated')
+    expect(seen).toEqual([proof])
     expect(authEvents(emitted)).toEqual(['MFA_CHALLENGE_VERIFIED'])
   })
 

@@ -4,6 +4,7 @@
  * developers run against day to day; every flag can be flipped per test.
  * @module
  */
+import { resolveWebAuthnOptions, type WebAuthnConfig, type WebAuthnOptions } from './webauthn-options.js'
 
 export type JwtAlgorithm = 'HS256' | 'ES256' | 'RS256'
 
@@ -24,7 +25,8 @@ export interface ProviderUser {
   custom_claims?: Record<string, unknown>
 }
 
-export interface AuthServerOptions {
+/** Every option of `startAuthServer`; the WebAuthn and passkey ones are in {@link WebAuthnOptions}. */
+export interface AuthServerOptions extends WebAuthnOptions {
   /** TCP port on 127.0.0.1; default 0 (ephemeral). */
   port?: number
   /** HS256 secret, also signs the anon/service-role keys; default the Supabase CLI's dev secret. */
@@ -159,7 +161,7 @@ export interface AuthServerOptions {
 /** The Supabase CLI's well-known local JWT secret. */
 export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
 
-export interface Config {
+export interface Config extends WebAuthnConfig {
   port: number
   jwtSecret: string
   jwtAlgorithm: JwtAlgorithm
@@ -260,5 +262,6 @@ export function resolveOptions(o: AuthServerOptions = {}): Config {
     oauthUser: o.oauthUser,
     saml: o.saml ?? true,
     manualLinking: o.manualLinking ?? true,
+    ...resolveWebAuthnOptions(o),
   }
 }

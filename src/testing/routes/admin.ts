@@ -39,7 +39,13 @@ function banUntil(ctx: Ctx, value: string): number | undefined {
   }
 }
 
-function targetUser(ctx: Ctx): UserRow {
+/**
+ * The `:userId` of an admin path; GoTrue's `loadUser` errors for a malformed or unknown id.
+ *
+ * @example
+ * const user = targetUser(ctx)   // or 404 user_not_found
+ */
+export function targetUser(ctx: Ctx): UserRow {
   const id = ctx.params.userId ?? ''
   if (!isUuid(id)) throw notFound('user_id must be an UUID', 'validation_failed')
   const user = ctx.store.users.get(id)
@@ -206,6 +212,7 @@ async function deleteUserRoute(ctx: Ctx): Promise<Reply> {
     i.identityData = {}
   }
   for (const f of store.factorsOf(user.id)) store.deleteFactor(f.id)
+  store.passkeys.deleteUser(user.id)
   for (const s of store.sessionsOf(user.id)) store.deleteSession(s.id)
   store.touch(user)
   return json({})

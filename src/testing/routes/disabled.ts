@@ -1,6 +1,6 @@
 /**
- * SAML SSO and manual identity linking switched off (the `saml` and `manualLinking` options), answered the
- * way GoTrue answers then, instead of a bare 404.
+ * SAML SSO, manual identity linking and passkeys switched off (the `saml`, `manualLinking` and
+ * `passkeyEnabled` options), answered the way GoTrue answers then, instead of a bare 404.
  * @module
  */
 import { requireAdmin, requireUser } from '../server/auth.js'
@@ -25,6 +25,18 @@ async function manualLinkingDisabled(ctx: Ctx): Promise<Reply> {
   throw notFound('Manual linking is disabled', 'manual_linking_disabled')
 }
 
+// `requirePasskeyEnabled` guards the whole `/passkeys` group, ahead of authentication.
+const passkeysDisabled = (): never => {
+  throw notFound('Passkeys are disabled', 'passkey_disabled')
+}
+
+// The admin passkey routes are not behind the switch in GoTrue's router yet; the contract (§4.23) puts
+// them there, after the admin token check.
+async function adminPasskeysDisabled(ctx: Ctx): Promise<Reply> {
+  await requireAdmin(ctx)
+  return passkeysDisabled()
+}
+
 export const samlDisabledRoutes: Route[] = [
   { method: 'POST', path: '/sso', handler: samlDisabled },
   { method: 'GET', path: '/sso/saml/metadata', handler: samlDisabled },
@@ -40,4 +52,16 @@ export const samlDisabledRoutes: Route[] = [
 export const manualLinkingDisabledRoutes: Route[] = [
   { method: 'GET', path: '/user/identities/authorize', handler: manualLinkingDisabled },
   { method: 'DELETE', path: '/user/identities/:identityId', handler: manualLinkingDisabled },
+]
+
+export const passkeysDisabledRoutes: Route[] = [
+  { method: 'POST', path: '/passkeys/registration/options', handler: passkeysDisabled },
+  { method: 'POST', path: '/passkeys/registration/verify', handler: passkeysDisabled },
+  { method: 'POST', path: '/passkeys/authentication/options', handler: passkeysDisabled },
+  { method: 'POST', path: '/passkeys/authentication/verify', handler: passkeysDisabled },
+  { method: 'GET', path: '/passkeys', handler: passkeysDisabled },
+  { method: 'PATCH', path: '/passkeys/:passkeyId', handler: passkeysDisabled },
+  { method: 'DELETE', path: '/passkeys/:passkeyId', handler: passkeysDisabled },
+  { method: 'GET', path: '/admin/users/:userId/passkeys', handler: adminPasskeysDisabled },
+  { method: 'DELETE', path: '/admin/users/:userId/passkeys/:passkeyId', handler: adminPasskeysDisabled },
 ]

@@ -1,6 +1,7 @@
 /**
- * MFA: enroll, challenge, verify, unenroll for TOTP and phone factors (contract §4.16, §7). The phone
- * specifics (number rules, the SMS code) are in `phone-factors.ts`.
+ * MFA: enroll, challenge, verify, unenroll for TOTP, phone and WebAuthn factors (contract §4.16, §7). The
+ * phone specifics (number rules, the SMS code) are in `phone-factors.ts`, the WebAuthn ones (ceremony
+ * options, checking the authenticator's response) in `webauthn-factors.ts`.
  * @module
  */
 import { randomBytes } from 'node:crypto'
@@ -11,23 +12,41 @@ import { requireNonAnonymousUser } from '../server/auth.js'
 import { str, type Ctx } from '../server/context.js'
 import { badRequest, HttpError, json, notFound, unexpectedFailure, unhandled, unprocessable, type Reply } from '../server/respond.js'
 import type { Route } from '../server/router.js'
-import type { FactorRow, SessionRow, UserRow } from '../store/records.js'
+import type { ChallengeRow, FactorRow, SessionRow, UserRow } from '../store/records.js'
 import { mfaRefreshToken } from '../refresh/issue.js'
 import { addAmr, aalOf, isAal2, tokenResponse } from '../tokens.js'
 import { checkPhoneCode, PHONE_ENROLL_DISABLED, PHONE_VERIFY_DISABLED, phoneForEnroll, sendPhoneChallenge } from './phone-factors.js'
+import {
+  checkWebAuthnResponse,
+  startWebAuthnChallenge,
+  WEBAUTHN_CHALLENGE_DISABLED,
+  WEBAUTHN_ENROLL_DISABLED,
+  WEBAUTHN_VERIFY_DISABLED,
+  webauthnVerifyParams,
+} from './webauthn-factors.js'
 
 const MAX_VERIFIED_FACTORS = 10
 
 /** The AMR method a verified factor adds to the session (§2.6). */
 function amrMethod(factor: FactorRow): string {
-  return factor.factorType === 'phone' ? 'mfa/phone' : 'totp'
+  switch (factor.factorType) {
+    case 'phone':
+      return 'mfa/phone'
+    case 'webauthn':
+      return 'mfa/webauthn'
+    case 'totp':
+      return 'totp'
+  }
 }
 
 /** Challenge and verify are refused, per factor type, while that type's verification is switched off. */
-function requireVerifyEnabled(ctx: Ctx, factor: FactorRow): void {
+function requireVerifyEnabled(ctx: Ctx, factor: FactorRow, step: 'challenge' | 'verify'): void {
+  const { cfg } = ctx
   if (factor.factorType === 'phone') {
-    if (!ctx.cfg.mfaPhoneVerify) throw PHONE_VERIFY_DISABLED()
-  } else if (!ctx.cfg.mfaTotp) {
+    if (!cfg.mfaPhoneVerify) throw PHONE_VERIFY_DISABLED()
+  } else if (factor.factorType === 'webauthn') {
+    if (!cfg.mfaWebAuthnVerify) throw step === 'challenge' ? WEBAUTHN_CHALLENGE_DISABLED() : WEBAUTHN_VERIFY_DISABLED()
+  } else if (!cfg.mfaTotp) {
     throw unprocessable('MFA verification is disabled for TOTP', 'mfa_totp_verify_not_enabled')
   }
 }
@@ -50,7 +69,7 @@ async function enroll(ctx: Ctx): Promise<Reply> {
     throw badRequest('factor_type needs to be totp, phone, or webauthn')
   }
   if (type === 'phone' && !cfg.mfaPhoneEnroll) throw PHONE_ENROLL_DISABLED()
-  if (type === 'webauthn') throw unprocessable('MFA enroll is disabled for WebAuthn', 'mfa_webauthn_enroll_not_enabled')
+  if (type === 'webauthn' && !cfg.mfaWebAuthnEnroll) throw WEBAUTHN_ENROLL_DISABLED()
   if (type === 'totp' && !cfg.mfaTotp) throw unprocessable('MFA enroll is disabled for TOTP', 'mfa_totp_enroll_not_enabled')
   purgeStaleFactors(ctx, user.id)
   // The number is checked (and same-number unverified factors dropped) before the shared limits, as GoTrue does.
@@ -66,6 +85,11 @@ async function enroll(ctx: Ctx): Promise<Reply> {
   }
   if (verified > 0 && !isAal2(auth.session)) throw new HttpError(403, 'insufficient_aal', 'AAL2 required to enroll a new factor')
   const t = ctx.now()
+  if (type === 'webauthn') {
+    const factor: FactorRow = { id: uuid(), userId: user.id, friendlyName, factorType: 'webauthn', status: 'unverified', secret: '', createdAt: t, updatedAt: t }
+    store.factors.set(factor.id, factor)
+    return json({ id: factor.id, type: 'webauthn', friendly_name: friendlyName })
+  }
   if (phone !== undefined) {
     const factor: FactorRow = {
       id: uuid(),
@@ -113,14 +137,18 @@ export function factorOf(ctx: Ctx, user: UserRow): FactorRow {
 async function challenge(ctx: Ctx): Promise<Reply> {
   const auth = await requireNonAnonymousUser(ctx)
   const factor = factorOf(ctx, auth.user)
-  requireVerifyEnabled(ctx, factor)
+  requireVerifyEnabled(ctx, factor, 'challenge')
   // Sent before the challenge is stored, so a refused send (channel, interval) leaves no challenge behind.
   const otp = factor.factorType === 'phone' ? sendPhoneChallenge(ctx, factor, ctx.body()) : undefined
+  const ceremony = factor.factorType === 'webauthn' ? startWebAuthnChallenge(ctx, auth.user, factor) : undefined
   const t = ctx.now()
-  const row = { id: uuid(), factorId: factor.id, createdAt: t, ip: ctx.ip, ...(otp === undefined ? {} : { otp }) }
+  const row: ChallengeRow = { id: uuid(), factorId: factor.id, createdAt: t, ip: ctx.ip }
+  if (otp !== undefined) row.otp = otp
+  if (ceremony) row.webauthn = ceremony.webauthn
   ctx.store.challenges.set(row.id, row)
   factor.lastChallengedAt = t
-  return json({ id: row.id, type: factor.factorType, expires_at: Math.floor(t / 1000) + ctx.cfg.mfaChallengeExpiry })
+  const expiresAt = Math.floor(t / 1000) + ctx.cfg.mfaChallengeExpiry
+  return json({ id: row.id, type: factor.factorType, expires_at: expiresAt, ...(ceremony ? { webauthn: ceremony.body } : {}) })
 }
 
 function upgradeSession(ctx: Ctx, session: SessionRow, factor: FactorRow): void {
@@ -132,15 +160,10 @@ function upgradeSession(ctx: Ctx, session: SessionRow, factor: FactorRow): void 
   }
 }
 
-async function verify(ctx: Ctx): Promise<Reply> {
-  const auth = await requireNonAnonymousUser(ctx)
-  const factor = factorOf(ctx, auth.user)
+/** GoTrue `validateChallenge`: the factor's challenge, from the caller's IP, not yet verified nor expired. */
+function pendingChallenge(ctx: Ctx, factor: FactorRow, id: string): ChallengeRow {
   const { store, cfg } = ctx
-  const body = ctx.body()
-  const code = str(body, 'code')
-  if (!code) throw badRequest('Code needs to be non-empty')
-  requireVerifyEnabled(ctx, factor)
-  const ch = store.challenges.get(str(body, 'challenge_id'))
+  const ch = store.challenges.get(id)
   if (!ch || ch.factorId !== factor.id) {
     throw unprocessable('MFA factor with the provided challenge ID not found', 'mfa_factor_not_found')
   }
@@ -154,11 +177,26 @@ async function verify(ctx: Ctx): Promise<Reply> {
       'mfa_challenge_expired',
     )
   }
-  if (factor.factorType === 'phone') checkPhoneCode(ch.otp, code)
+  return ch
+}
+
+async function verify(ctx: Ctx): Promise<Reply> {
+  const auth = await requireNonAnonymousUser(ctx)
+  const factor = factorOf(ctx, auth.user)
+  const { store } = ctx
+  const body = ctx.body()
+  const code = str(body, 'code')
+  if (!code && factor.factorType !== 'webauthn') throw badRequest('Code needs to be non-empty')
+  requireVerifyEnabled(ctx, factor, 'verify')
+  const webauthn = factor.factorType === 'webauthn' ? webauthnVerifyParams(body) : undefined
+  const ch = pendingChallenge(ctx, factor, str(body, 'challenge_id'))
+  // A WebAuthn challenge is deleted once it verified; the others are marked verified and kept.
+  if (webauthn) await checkWebAuthnResponse(ctx, factor, ch, webauthn)
+  else if (factor.factorType === 'phone') checkPhoneCode(ch.otp, code)
   else if (!verifyTotp(factor.secret, code, ctx.now())) throw unprocessable('Invalid TOTP code entered', 'mfa_verification_failed')
   const { session, user } = auth
   if (!session) throw unhandled()
-  ch.verifiedAt = ctx.now()
+  if (!webauthn) ch.verifiedAt = ctx.now()
   factor.status = 'verified'
   factor.updatedAt = ctx.now()
   for (const f of store.factorsOf(user.id)) {

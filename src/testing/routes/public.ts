@@ -37,7 +37,7 @@ export const publicRoutes: Route[] = [
         sms_provider: cfg.phoneSignups ? cfg.smsProvider : '',
         saml_enabled: cfg.saml,
         saml_private_key_next_configured: false,
-        passkeys_enabled: false,
+        passkeys_enabled: cfg.passkeyEnabled,
       })
     },
   },

@@ -123,3 +123,18 @@ export function obj(body: Json, key: string): Json | undefined {
   const v = body[key]
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined
 }
+
+/**
+ * A string member of a body GoTrue decodes into a struct: absent or `null` reads as `''`, another JSON
+ * type fails the decode with Go's message (`struct` names the Go type, e.g. `PasskeyUpdateParams`).
+ *
+ * @example
+ * goString(ctx.body(), 'friendly_name', 'PasskeyUpdateParams')
+ */
+export function goString(body: Json, key: string, struct: string): string {
+  const value = body[key]
+  if (value === undefined || value === null) return ''
+  if (typeof value === 'string') return value
+  const kind = Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value === 'boolean' ? 'bool' : 'number'
+  throw new HttpError(400, 'bad_json', `Could not parse request body as JSON: json: cannot unmarshal ${kind} into Go struct field ${struct}.${key} of type string`)
+}

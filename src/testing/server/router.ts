@@ -13,7 +13,7 @@ import { errorReply, type Reply } from './respond.js'
 export type Handler = (ctx: Ctx) => Promise<Reply> | Reply
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** Path after `/auth/v1`; `:name` segments become `ctx.params.name`. */
   path: string
   handler: Handler

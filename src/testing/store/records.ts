@@ -94,16 +94,35 @@ export interface RefreshTokenRow {
   updatedAt: number
 }
 
+/** A WebAuthn public-key credential as the server keeps it, for MFA factors and passkeys alike. */
+export interface WebAuthnCredential {
+  /** Credential id, base64url. */
+  id: string
+  /** The COSE-encoded public key. */
+  publicKey: Uint8Array
+  /** COSE algorithm of the key (-7 ES256, -257 RS256, …). */
+  alg: number
+  /** The authenticator's signature counter as last seen. */
+  counter: number
+  transports: string[]
+  /** The authenticator model, in UUID form; all zeros when it keeps that to itself. */
+  aaguid: string
+  backupEligible: boolean
+  backedUp: boolean
+}
+
 export interface FactorRow {
   id: string
   userId: string
   friendlyName: string
-  factorType: 'totp' | 'phone'
+  factorType: 'totp' | 'phone' | 'webauthn'
   status: 'unverified' | 'verified'
-  /** TOTP secret; `''` for phone factors. */
+  /** TOTP secret; `''` for phone and WebAuthn factors. */
   secret: string
   /** Phone factors: digits without `+`, as GoTrue stores them. */
   phone?: string
+  /** WebAuthn factors, once verified: the credential registered with them. */
+  webauthnCredential?: WebAuthnCredential
   createdAt: number
   updatedAt: number
   lastChallengedAt?: number
@@ -117,6 +136,31 @@ export interface ChallengeRow {
   ip: string
   /** Phone factors: the code that was sent. */
   otp?: string
+  /** WebAuthn factors: the ceremony the challenge started and the challenge the response must sign. */
+  webauthn?: { type: 'create' | 'request'; challenge: string }
+}
+
+/** A passkey: a discoverable credential that signs a user in by itself. Not an MFA factor. */
+export interface PasskeyRow {
+  id: string
+  userId: string
+  credential: WebAuthnCredential
+  /** `''` when none; omitted from the JSON then. */
+  friendlyName: string
+  createdAt: number
+  updatedAt: number
+  lastUsedAt?: number
+}
+
+/** A pending passkey ceremony (GoTrue's `webauthn_challenges`); used once, whatever the outcome. */
+export interface PasskeyChallengeRow {
+  id: string
+  /** Registration: the user adding a passkey. Authentication: none, the credential names the user. */
+  userId?: string
+  type: 'registration' | 'authentication'
+  /** Base64url; what `clientDataJSON.challenge` must be. */
+  challenge: string
+  expiresAt: number
 }
 
 export type AuthMethod = 'email/signup' | 'magiclink' | 'recovery' | 'email_change' | 'invite' | 'oauth' | 'sso/saml'

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Store } from './store.js'
-import type { FactorRow, IdentityRow, Json, UserRow } from './records.js'
+import type { FactorRow, IdentityRow, Json, PasskeyRow, UserRow } from './records.js'
 
 /** RFC 3339 with fractional seconds, UTC. */
 export function iso(ms: number): string {
@@ -26,6 +26,21 @@ export function factorJson(f: FactorRow): Json {
     last_challenged_at: f.lastChallengedAt === undefined ? null : iso(f.lastChallengedAt),
   }
   if (f.friendlyName) out.friendly_name = f.friendlyName
+  if (f.webauthnCredential) out.web_authn_aaguid = f.webauthnCredential.aaguid
+  return out
+}
+
+/**
+ * A passkey as GoTrue lists it (`PasskeyListItem`): the name and last use only once there are some.
+ *
+ * @example
+ * passkeyJson(row)   // { id, friendly_name: 'Passkey', created_at: '2026-…Z' }
+ */
+export function passkeyJson(p: PasskeyRow): Json {
+  const out: Json = { id: p.id }
+  if (p.friendlyName) out.friendly_name = p.friendlyName
+  out.created_at = iso(p.createdAt)
+  put(out, 'last_used_at', p.lastUsedAt)
   return out
 }
 

@@ -3,6 +3,7 @@
  * @module
  */
 import { uuid } from '../crypto/hash.js'
+import { PasskeyTables } from './passkeys.js'
 import type {
   ChallengeRow,
   FactorRow,
@@ -23,6 +24,7 @@ export class Store {
   readonly challenges = new Map<string, ChallengeRow>()
   readonly flowStates = new Map<string, FlowStateRow>()
   readonly ssoProviders = new Map<string, SsoProviderRow>()
+  readonly passkeys = new PasskeyTables()
   private seq = 0
 
   constructor(private readonly now: () => number) {}
@@ -185,6 +187,7 @@ export class Store {
   deleteUser(id: string): void {
     for (const s of this.sessionsOf(id)) this.deleteSession(s.id)
     for (const f of this.factorsOf(id)) this.deleteFactor(f.id)
+    this.passkeys.deleteUser(id)
     for (const i of this.identitiesOf(id)) this.identities.delete(i.identityId)
     for (const [fid, f] of this.flowStates) if (f.userId === id) this.flowStates.delete(fid)
     this.users.delete(id)
