@@ -113,6 +113,8 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
     ...(['auth', 'anon', 'mfa'] as const).map((kind) => ({
       type: 'xstate.done.actor.signIn' as const, kind, output: { session: SESSIONS[kind], user: SESSIONS[kind].user, event: SIGNED_IN },
     })),
+    // A passkey sign-in: the same kind of session as a password's, by a sign-in operation of its own.
+    { type: 'xstate.done.actor.signIn', kind: 'passkey', output: { session: SESSIONS.auth, user: SESSIONS.auth.user, event: SIGNED_IN } },
     { type: 'xstate.done.actor.signIn', kind: 'none', output: { session: null, user: null, event: SIGNED_IN } },
     { type: 'xstate.error.actor.signIn', error: new AuthApiError('Invalid login credentials', 400, 'invalid_credentials') },
     // Coming back with a credential in the URL: a magic link's session (with or without a second factor

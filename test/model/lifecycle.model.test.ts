@@ -24,6 +24,7 @@ import { executorFor, keepsDeferred, type StepContext } from './executors.js'
 import { ALL_STATUSES, statusOf } from './lifecycle-model.js'
 import { buildPlan, pathFacts, UNREACHABLE_TRANSITIONS, type ModelStep, type PlannedPath } from './plan.js'
 import { Rig, type RigEnv } from '../support/rig.js'
+import { PASSKEY_ORIGIN } from '../support/users.js'
 
 const plan = buildPlan()
 const steps = plan.paths.reduce((sum, p) => sum + p.weight, 0)
@@ -45,7 +46,8 @@ let env: RigEnv
 
 beforeAll(async () => {
   // Sign-ups wait for email confirmation, so a sign-up is a sign-in call that returns no session.
-  server = await startAuthServer({ mailerAutoconfirm: false })
+  // Passkeys on, for the paths that sign in with one (made for the page origin the model's authenticator uses).
+  server = await startAuthServer({ mailerAutoconfirm: false, passkeyEnabled: true, webauthnRpId: 'localhost', webauthnRpOrigins: [PASSKEY_ORIGIN] })
   env = { server, url: server.url, anonKey: server.anonKey, admin: createAdminClient({ url: server.url, serviceRoleKey: server.serviceRoleKey }) }
 })
 

@@ -1,13 +1,19 @@
 /**
  * The people a path signs in as, created on the local server as a path needs them: a plain user (email +
- * password, no second factor), a user with a verified TOTP factor, and anonymous users. A plain user who
- * verifies a factor during a path is retired from the plain pool, since signing in would now need MFA.
+ * password, no second factor), a user with a verified TOTP factor, a user with a passkey, and anonymous
+ * users. A plain user who verifies a factor during a path is retired from the plain pool, since signing in
+ * would now need MFA.
  */
 import { totpCode } from '../../src/testing/index.js'
 import { createAuthClient, memoryStorage, type AuthClient } from '../../src/index.js'
 import type { AdminClient } from '../../src/admin/index.js'
 import { ManualClock } from './manual-clock.js'
 import { mfa } from '../../src/mfa/index.js'
+import { authenticationToJson, passkey, requestOptionsFromJson, type CredentialsLike } from '../../src/webauthn/index.js'
+import { SoftAuthenticator } from './soft-authenticator.js'
+
+/** The page origin the model's passkeys are made for (the server lists it in `webauthnRpOrigins`). */
+export const PASSKEY_ORIGIN = 'http://localhost:5173'
 
 export interface Env {
   url: string
@@ -23,7 +29,7 @@ export interface KnownUser {
   factor?: { id: string; secret: string }
 }
 
-export type SignInKind = 'auth' | 'anon' | 'mfa'
+export type SignInKind = 'auth' | 'anon' | 'mfa' | 'passkey'
 
 export const PASSWORD = 'correct-horse-battery'
 let counter = 0
@@ -48,6 +54,7 @@ export class Users {
   readonly #byId = new Map<string, KnownUser>()
   #plain: KnownUser | undefined
   #mfa: KnownUser | undefined
+  #passkey: { user: KnownUser; credentials: CredentialsLike } | undefined
 
   constructor(readonly env: Env) {}
 
@@ -85,6 +92,25 @@ export class Users {
     }
   }
 
+  /** A user with a passkey (and no second factor), registered through the client, then signed out. */
+  async passkey(): Promise<{ user: KnownUser; credentials: CredentialsLike }> {
+    if (this.#passkey) return this.#passkey
+    const email = uniqueEmail('passkey')
+    const { user } = await this.env.admin.createUser({ email, password: PASSWORD, email_confirm: true })
+    const credentials = new SoftAuthenticator({ origin: PASSKEY_ORIGIN }).container()
+    const client = setupClient(this.env)
+    try {
+      await client.signInWithPassword({ email, password: PASSWORD })
+      await passkey(client, { credentials }).register()
+      await client.signOut({ scope: 'local' })
+      this.#passkey = { user: { id: user.id, email, password: PASSWORD }, credentials }
+      this.#byId.set(user.id, this.#passkey.user)
+      return this.#passkey
+    } finally {
+      client.dispose()
+    }
+  }
+
   /** Remembers a factor a user verified during the path. */
   noteFactor(userId: string, factor: { id: string; secret: string }): void {
     const user = this.#byId.get(userId)
@@ -111,6 +137,14 @@ export class Users {
       case 'auth': {
         const user = await this.plain()
         return () => client.signInWithPassword({ email: user.email, password: user.password })
+      }
+      case 'passkey': {
+        // The server's challenge and the authenticator's answer come first; the call is the chart's sign-in.
+        const { credentials } = await this.passkey()
+        const api = passkey(client, { credentials })
+        const { challenge_id, options } = await api.startAuthentication()
+        const credential = ((await credentials.get({ publicKey: requestOptionsFromJson(options) })) as PublicKeyCredential)
+        return () => api.verifyAuthentication({ challengeId: challenge_id, credential: authenticationToJson(credential) })
       }
     }
   }
