@@ -39,6 +39,16 @@ function namedUser(options: CreationOptionsJSON, friendlyName: string | undefine
   return { ...options, user: { ...options.user, name, displayName: options.user.displayName || name } }
 }
 
+/**
+ * True when the failure is certain not to hide a verify that succeeded: the browser refused, or the server
+ * answered (GoTrue refuses a key with its own 500). A lost answer (network, timeout) or a gateway's 502–504
+ * may hide a success, and that factor is then the user's, so it is kept.
+ */
+function refusedOutright(error: unknown): boolean {
+  if (!isAuthRetryableFetchError(error)) return true
+  return error.status === 500
+}
+
 /** `webauthn(auth)`: the WebAuthn factors of the signed-in user. */
 export class WebAuthnFactorApi {
   readonly #core: ClientCore
@@ -135,8 +145,7 @@ export class WebAuthnFactorApi {
       )
       return await this.verify({ ...answered, webauthn: { ...answered.webauthn, ...rp } as FactorVerifyWebAuthn }, options)
     } catch (error) {
-      // A lost answer may hide a verify that succeeded: that factor is the user's now, so it stays.
-      if (!isAuthRetryableFetchError(error)) await this.#discard(factor.id)
+      if (refusedOutright(error)) await this.#discard(factor.id)
       throw error
     }
   }
