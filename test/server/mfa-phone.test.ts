@@ -105,6 +105,12 @@ describe('phone MFA switched on', () => {
     const sms = server.outbox.latest(phone)
     expect(sms).toMatchObject({ channel: 'sms', via: 'sms', type: 'sms', to: phone })
     expect(otp).toMatch(/^\d{6}$/)
+    // What a Send SMS hook would have received (GoTrue's v0hooks.SendSMSInput).
+    expect(sms?.smsHook).toMatchObject({
+      metadata: { name: 'send-sms', uuid: expect.any(String), time: expect.any(String), ip_address: expect.any(String) },
+      user: { id: s.user.id, email: s.user.email },
+      sms: { otp, sms_type: 'mfa', phone },
+    })
     const user = await call(server, 'GET', '/user', { token: s.access_token })
     expect(user.body.factors[0].last_challenged_at).not.toBeNull()
 

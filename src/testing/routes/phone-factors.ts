@@ -4,10 +4,11 @@
  * @module
  */
 import { timingSafeEqual } from 'node:crypto'
-import { generateOtp, tokenHash } from '../crypto/hash.js'
+import { generateOtp, tokenHash, uuid } from '../crypto/hash.js'
 import { str, type Ctx } from '../server/context.js'
 import { badRequest, HttpError, unexpectedFailure, unprocessable } from '../server/respond.js'
 import type { FactorRow, Json } from '../store/records.js'
+import { userJson } from '../store/serialize.js'
 import { validateChannel, validatePhone } from '../validate.js'
 
 /** GoTrue's messages for a phone factor type that is switched off. */
@@ -57,6 +58,8 @@ export function sendPhoneChallenge(ctx: Ctx, factor: FactorRow, body: Json): str
   if (!ctx.cfg.smsProvider) throw unexpectedFailure('Failed to get SMS provider')
   const to = factor.phone ?? ''
   const otp = generateOtp(ctx.cfg.mfaPhoneOtpLength)
+  const user = ctx.store.users.get(factor.userId)
+  const metadata = { uuid: uuid(), time: new Date(ctx.now()).toISOString(), name: 'send-sms' as const, ip_address: ctx.ip }
   ctx.app.outbox.push({
     channel: 'sms',
     via: channel === 'whatsapp' ? 'whatsapp' : 'sms',
@@ -65,6 +68,7 @@ export function sendPhoneChallenge(ctx: Ctx, factor: FactorRow, body: Json): str
     otp,
     tokenHash: tokenHash(to, otp),
     sentAt: ctx.now(),
+    smsHook: { metadata, user: user ? userJson(ctx.store, user) : {}, sms: { otp, sms_type: 'mfa', phone: to } },
   })
   return otp
 }

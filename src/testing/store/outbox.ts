@@ -31,6 +31,18 @@ export interface OutboxMessage {
   link?: string
   /** Server clock, milliseconds. */
   sentAt: number
+  /**
+   * What GoTrue would have posted to a Send SMS hook for this message (`GOTRUE_HOOK_SEND_SMS_URI`), so a
+   * test of a hook handler can be fed the real shape. Set for phone-factor challenges.
+   */
+  smsHook?: SendSmsHookPayload
+}
+
+/** GoTrue's Send SMS hook input (`v0hooks.SendSMSInput`). */
+export interface SendSmsHookPayload {
+  metadata: { uuid: string; time: string; name: 'send-sms'; ip_address: string }
+  user: Record<string, unknown>
+  sms: { otp: string; sms_type: 'mfa' | 'signup' | 'phone_change' | 'recovery'; phone: string }
 }
 
 export interface Outbox extends Iterable<OutboxMessage> {
