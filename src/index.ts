@@ -52,11 +52,16 @@ export type { DetectSessionInUrl } from './client/page-url.js'
 // What the chart's operations and I/O name: the wire-level request shapes, the transport, the session store, the coordinator.
 export type {
   AnonymousSignInParams,
+  AuthenticationResponseJSON,
   AuthorizeParams,
   CodeChallengeMethod,
+  FactorVerifyWebAuthn,
   IdTokenGrantBody,
+  MfaProof,
   PasswordGrantParams,
   PkceParams,
+  RegistrationResponseJSON,
+  RelyingParty,
   SignUpParams,
   SsoRequestBody,
 } from './api/index.js'
