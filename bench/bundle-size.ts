@@ -45,6 +45,8 @@ const TARGETS: Target[] = [
   { name: 'ours: ./ssr', entry: 'dist/ssr.js', platform: 'browser', external: SHARED, note: 'cookie sessions (@supabase/ssr format), one client per request' },
   { name: 'ours: ./identities', entry: 'dist/identities.js', platform: 'browser', external: SHARED, note: 'SSO, ID-token sign-in, identity linking' },
   { name: 'ours: ./webauthn', entry: 'dist/webauthn.js', platform: 'browser', external: SHARED, note: 'WebAuthn factors and passkeys' },
+  { name: 'ours: ./web3', entry: 'dist/web3.js', platform: 'browser', external: SHARED, note: 'Sign-In with Ethereum / Solana wallets' },
+  { name: 'ours: ./oauth', entry: 'dist/oauth.js', platform: 'browser', external: SHARED, note: 'OAuth 2.1 server: consent page and grants' },
   { name: 'ours: ./testing', entry: 'dist/testing.js', platform: 'node', note: 'node-only (node:http), bundled for node' },
   { name: 'auth-js: main entry', entry: 'node_modules/@supabase/auth-js/dist/module/index.js', platform: 'browser' },
   { name: 'app: sign in + state$ (ours)', entry: 'bench/apps/sign-in-state.ts', platform: 'browser' },

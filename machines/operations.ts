@@ -16,6 +16,7 @@ import type {
   SsoRequestBody,
   VerifyOtpRequest,
 } from '../src/api/index.js'
+import type { Web3GrantBody } from '../src/api/web3.js'
 import type { CallOptions } from '../src/types.js'
 
 /** Every way of trading something the user holds for a session. */
@@ -43,6 +44,11 @@ export type SignInOperation =
    * `signingIn` all that time.
    */
   | { kind: 'passkey'; challengeId: string; credential: AuthenticationResponseJSON; options?: CallOptions }
+  /**
+   * A wallet's signature over a Sign-In with Ethereum / Solana message. As with a passkey, the wallet prompt
+   * happens before, outside the chart: it can stay open as long as the user leaves it.
+   */
+  | { kind: 'web3'; body: Web3GrantBody; options?: CallOptions }
 
 export type SignInKind = SignInOperation['kind']
 

@@ -34,6 +34,8 @@ export const ENTRIES = {
   devtools: 'src/devtools/index.ts',
   ssr: 'src/ssr/index.ts',
   webauthn: 'src/webauthn/index.ts',
+  web3: 'src/web3/index.ts',
+  oauth: 'src/oauth/index.ts',
   testing: 'src/testing/index.ts',
 } as const
 

@@ -73,8 +73,17 @@ export type WebAuthnErrorCode =
   | 'ERROR_AUTO_REGISTER_USER_VERIFICATION_FAILURE'
   | 'ERROR_PASSTHROUGH_SEE_CAUSE_PROPERTY'
 
+/** What went wrong with a wallet during a Web3 sign-in (`supabase-auth-machine/web3`). */
+export type Web3WalletErrorCode =
+  /** The user turned the request down (EIP-1193 error 4001, which Solana wallets use too). */
+  | 'web3_wallet_rejected'
+  /** The wallet failed otherwise; `cause` holds what it threw. */
+  | 'web3_wallet_failed'
+  /** The wallet answered with something unusable: no account, a malformed address or signature. */
+  | 'web3_wallet_invalid_response'
+
 /** A server code, a client code, or a code from a newer server that this version does not list. */
-export type ErrorCode = KnownErrorCode | ClientErrorCode | WebAuthnErrorCode | (string & {})
+export type ErrorCode = KnownErrorCode | ClientErrorCode | WebAuthnErrorCode | Web3WalletErrorCode | (string & {})
 
 export type AuthErrorName =
   | 'AuthError'
@@ -89,6 +98,7 @@ export type AuthErrorName =
   | 'AuthPKCECodeVerifierMissingError'
   | 'AuthImplicitGrantRedirectError'
   | 'WebAuthnError'
+  | 'Web3WalletError'
 
 /** Base of every error this library rejects with. */
 export class AuthError extends Error {

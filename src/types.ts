@@ -121,6 +121,21 @@ export interface CallOptions {
   timeout?: number
 }
 
+/**
+ * What the `fetch` options accept: the global `fetch`, a wrapper of it, or a ky instance created with
+ * `throwHttpErrors: false` (ky instances are called like `fetch` and resolve with a `Response`). The client
+ * reads every answer itself, so it must get error responses back as responses, not as thrown errors.
+ *
+ * @example
+ * ```ts
+ * const loggingFetch: FetchLike = (input, init) => {
+ *   console.log(init?.method ?? 'GET', String(input))
+ *   return fetch(input, init)
+ * }
+ * ```
+ */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
 export interface UserAttributes {
   email?: string
   phone?: string

@@ -1,6 +1,7 @@
 /**
- * Service-role endpoints (wire contract §4.18–4.20). `http` must be created with the service-role key as
- * `apiKey`, so it goes out as `apikey` and as the bearer token.
+ * Service-role user endpoints (wire contract §4.18–4.20): users, links, invites, factors, sign-out. `http`
+ * must be created with the service-role key as `apiKey`, so it goes out as `apikey` and as the bearer token.
+ * SSO providers, OAuth clients and custom providers are in the `admin-*.ts` modules beside this one.
  * @module
  */
 import type { Http } from '../http/client.js'
@@ -9,7 +10,10 @@ import { isRecord } from '../http/json.js'
 import type { CallOptions, Factor, SignOutScope, User } from '../types.js'
 import { logout } from './logout.js'
 import { malformedResponse, parseFactors, parseUser, parseUsers } from './session-response.js'
+import { pageQuery, paginationFrom, type PageParams, type Pagination } from './admin-pagination.js'
 import { optionalObject, optionalString, pathSegment, requireOneOf, requireString, requireUuid, requireObject } from './validate.js'
+
+export type { PageParams, Pagination } from './admin-pagination.js'
 
 export interface AdminUserAttributes {
   email?: string
@@ -29,17 +33,10 @@ export interface AdminUserAttributes {
   id?: string
 }
 
-export interface PageParams {
-  page?: number
-  perPage?: number
-}
-
-export interface UserPage {
+/** One page of users (auth-js `listUsers` data). */
+export interface UserPage extends Pagination {
   users: User[]
   aud: string
-  nextPage: number | null
-  lastPage: number
-  total: number
 }
 
 export type LinkOptions = { redirectTo?: string }
@@ -72,27 +69,6 @@ const LINK_TYPES: readonly GenerateLinkType[] = [
   'signup', 'invite', 'magiclink', 'recovery', 'email_change_current', 'email_change_new',
 ]
 
-function positiveInt(value: number | undefined, name: string): string | undefined {
-  if (value === undefined) return undefined
-  if (!Number.isInteger(value) || value < 1) throw new AuthInvalidCredentialsError(`${name} must be a positive integer`)
-  return String(value)
-}
-
-/**
- * Reads `page` and `rel` from each `<url>; rel="x"` entry. auth-js takes only the first digit of the page
- * number; this parses the whole query value.
- */
-function parseLinkHeader(value: string | null): { next: number | null; last: number } {
-  const pages: Record<string, number> = {}
-  for (const part of (value ?? '').split(',')) {
-    const match = /<([^>]*)>\s*;\s*rel="?([^";]+)"?/.exec(part)
-    if (!match) continue
-    const page = Number.parseInt(new URL(match[1] ?? '', 'http://link.invalid').searchParams.get('page') ?? '', 10)
-    if (Number.isInteger(page)) pages[match[2] ?? ''] = page
-  }
-  return { next: pages['next'] ?? null, last: pages['last'] ?? 0 }
-}
-
 /**
  * Lists users one page at a time (server default 50 per page).
  *
@@ -101,19 +77,11 @@ function parseLinkHeader(value: string | null): { next: number | null; last: num
  * const { users, nextPage, total } = await listUsers(http, { page: 1, perPage: 100 })
  * ```
  */
-export async function listUsers(http: Http, p: PageParams = {}, options?: CallOptions): Promise<UserPage> {
-  const query = { page: positiveInt(p.page, 'page'), per_page: positiveInt(p.perPage, 'perPage') }
-  const { data, headers } = await http.request<unknown>('GET', 'admin/users', { ...options, query })
+export async function listUsers(http: Http, p?: PageParams, options?: CallOptions): Promise<UserPage> {
+  const { data, headers } = await http.request<unknown>('GET', 'admin/users', { ...options, query: pageQuery(p) })
   if (!isRecord(data)) throw malformedResponse('User list')
-  const total = Number.parseInt(headers.get('x-total-count') ?? '', 10)
-  const { next, last } = parseLinkHeader(headers.get('link'))
-  return {
-    users: parseUsers(data['users']),
-    aud: typeof data['aud'] === 'string' ? data['aud'] : '',
-    nextPage: next,
-    lastPage: last,
-    total: Number.isNaN(total) ? 0 : total,
-  }
+  const users = parseUsers(data['users'])
+  return { users, aud: typeof data['aud'] === 'string' ? data['aud'] : '', ...paginationFrom(headers, users.length) }
 }
 
 /**
@@ -162,9 +130,31 @@ export async function updateUserById(http: Http, id: string, attrs: AdminUserAtt
  * ```
  */
 export async function deleteUser(http: Http, id: string, shouldSoftDelete = false, options?: CallOptions): Promise<void> {
+  const uid = checkDeleteArgs(id, shouldSoftDelete)
+  await http.request<unknown>('DELETE', `admin/users/${pathSegment(uid)}`, { ...options, body: { should_soft_delete: shouldSoftDelete } })
+}
+
+/**
+ * Like {@link deleteUser}, resolving with the user as it was. GoTrue answers the DELETE with `{}`, so, as
+ * auth-js does, the user is read first; an unknown id rejects (`user_not_found`) before anything is deleted.
+ *
+ * @example
+ * ```ts
+ * const removed = await deleteUserReturningIt(http, id)
+ * ```
+ */
+export async function deleteUserReturningIt(http: Http, id: string, shouldSoftDelete = false, options?: CallOptions): Promise<User> {
+  // Both arguments are checked before the read, so a bad flag costs no request either.
+  checkDeleteArgs(id, shouldSoftDelete)
+  const user = await getUserById(http, id, options)
+  await deleteUser(http, id, shouldSoftDelete, options)
+  return user
+}
+
+function checkDeleteArgs(id: unknown, shouldSoftDelete: unknown): string {
   const uid = requireUuid(id, 'id')
   if (typeof shouldSoftDelete !== 'boolean') throw new AuthInvalidCredentialsError('shouldSoftDelete must be a boolean')
-  await http.request<unknown>('DELETE', `admin/users/${pathSegment(uid)}`, { ...options, body: { should_soft_delete: shouldSoftDelete } })
+  return uid
 }
 
 /**

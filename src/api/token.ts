@@ -1,5 +1,6 @@
 /**
- * `POST /token` grants that return a session: password, refresh_token, pkce (wire contract §4.3).
+ * `POST /token` grants that return a session: password, refresh_token, pkce, and the checked bodies of
+ * id_token and web3 (wire contract §4.3).
  * `grant_type` travels in the query string, which is the only place GoTrue reads it.
  * @module
  */
@@ -7,6 +8,7 @@ import type { Http } from '../http/client.js'
 import type { CallOptions, TokenResponse } from '../types.js'
 import { parseTokenResponse } from './session-response.js'
 import type { IdTokenGrantBody } from './identities.js'
+import type { Web3GrantBody } from './web3.js'
 import { captchaMeta, contactField, requireContact, requireString } from './validate.js'
 
 export interface PasswordGrantParams {
@@ -73,15 +75,27 @@ export async function exchangeCodeForSession(
   return parseTokenResponse(data)
 }
 
+/** The grants whose body a companion entry builds and checks, by `grant_type`. */
+export interface CheckedGrantBodies {
+  id_token: IdTokenGrantBody
+  web3: Web3GrantBody
+}
+
 /**
- * A grant whose body another module built and checked (the ID-token grant of `supabase-auth-machine/identities`).
+ * A grant whose body another module built and checked (the ID-token grant of `supabase-auth-machine/identities`,
+ * the wallet grant of `supabase-auth-machine/web3`).
  *
  * @example
  * ```ts
  * const tokens = await tokenGrant(http, 'id_token', idTokenGrantBody(params, false))
  * ```
  */
-export async function tokenGrant(http: Http, grantType: 'id_token', body: IdTokenGrantBody, options?: CallOptions & { jwt?: string }): Promise<TokenResponse> {
+export async function tokenGrant<G extends keyof CheckedGrantBodies>(
+  http: Http,
+  grantType: G,
+  body: CheckedGrantBodies[G],
+  options?: CallOptions & { jwt?: string },
+): Promise<TokenResponse> {
   const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: grantType }, body })
   return parseTokenResponse(data)
 }

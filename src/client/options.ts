@@ -3,6 +3,7 @@
  * @module
  */
 import type { SupportedStorage } from '../storage/index.js'
+import type { FetchLike } from '../types.js'
 import type { Clock } from '../runtime/timers.js'
 import type { DetectSessionInUrl } from './page-url.js'
 import type { InspectObserver } from './inspection.js'
@@ -22,8 +23,28 @@ export interface AuthClientOptions {
   persistSession?: boolean
   /** Refresh the access token before it expires. Default true. */
   autoRefreshToken?: boolean
-  /** A custom `fetch` (for proxies, instrumentation, or tests). */
-  fetch?: typeof fetch
+  /**
+   * A custom `fetch` (for proxies, instrumentation, or tests): anything called like `fetch` that resolves
+   * with a `Response`, including your own ky instance. Create it with `throwHttpErrors: false` (the client
+   * reads error answers itself: a thrown `HTTPError` would reach you as a network error instead of a typed
+   * `AuthApiError`), `retry: 0` (when to retry is the client's decision: ky would send a timed-out refresh
+   * again behind the state machine's back) and `timeout: false` (the client's own `timeout` applies; ky's
+   * default 10 s would otherwise race it). Hooks then see every request the client makes.
+   *
+   * @example
+   * ```ts
+   * import ky from 'ky'
+   *
+   * const traced = ky.create({
+   *   throwHttpErrors: false,
+   *   retry: 0,
+   *   timeout: false,
+   *   hooks: { beforeRequest: [(request) => console.debug(request.method, new URL(request.url).pathname)] },
+   * })
+   * const auth = createAuthClient({ url, apiKey, fetch: traced })
+   * ```
+   */
+  fetch?: FetchLike
   /** Time source and timer scheduler; the default's timers never keep Node alive. */
   clock?: Clock
   /**

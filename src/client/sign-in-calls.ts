@@ -57,6 +57,8 @@ export async function callSignIn(io: LifecycleIo, operation: SignInOperation, op
     }
     case 'passkey':
       return signedIn(await api.verifyPasskeySignIn(transport, operation, options), now())
+    case 'web3':
+      return signedIn(await api.tokenGrant(transport, 'web3', operation.body, options), now())
   }
 }
 

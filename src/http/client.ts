@@ -5,7 +5,7 @@
  * @module
  */
 import { AuthError, AuthRetryableFetchError } from '../errors.js'
-import type { CallOptions } from '../types.js'
+import type { CallOptions, FetchLike } from '../types.js'
 import { API_VERSION, API_VERSION_HEADER, CLIENT_INFO, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js'
 import { abortedError, errorFromResponse, networkError, redact, timeoutError } from './errors.js'
 import { parseJson } from './json.js'
@@ -19,7 +19,8 @@ export interface HttpConfig {
   apiKey: string
   /** Extra headers on every request; they win over the defaults (but not over a per-call `jwt`). */
   headers?: Record<string, string>
-  fetch?: typeof fetch
+  /** A `fetch`, or anything called like it (a ky instance made with `throwHttpErrors: false`). */
+  fetch?: FetchLike
   /** Default per-request timeout in ms (10 000). */
   timeout?: number
 }
@@ -55,7 +56,15 @@ const SECRET_BODY_KEYS: ReadonlySet<string> = new Set([
   'provider_refresh_token', 'signature',
 ])
 
-function collectSecrets(value: unknown, out: string[], depth = 0): void {
+/**
+ * Pushes onto `out` every string under a secret key of `value` (nested up to four levels). Exported for the
+ * admin transport, so both transports scrub the same values from error messages.
+ *
+ * @example
+ * const secrets = [apiKey]
+ * collectSecrets({ email, password }, secrets)   // secrets = [apiKey, password]
+ */
+export function collectSecrets(value: unknown, out: string[], depth = 0): void {
   if (depth > 4 || typeof value !== 'object' || value === null) return
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === 'string' && SECRET_BODY_KEYS.has(key)) out.push(v)
@@ -63,12 +72,14 @@ function collectSecrets(value: unknown, out: string[], depth = 0): void {
   }
 }
 
-function effectiveTimeout(value: number | undefined, fallback: number): number {
+/** `value` when usable as a timeout (clamped to what `setTimeout` accepts), else `fallback`. @example effectiveTimeout(undefined, 10_000) // 10_000 */
+export function effectiveTimeout(value: number | undefined, fallback: number): number {
   if (value === undefined || !Number.isFinite(value) || value <= 0) return fallback
   return Math.min(value, MAX_TIMEOUT_MS)
 }
 
-function normalizeBaseUrl(url: string): string {
+/** The base URL, validated, without a trailing slash. @example normalizeBaseUrl('http://localhost:9999/') // 'http://localhost:9999' */
+export function normalizeBaseUrl(url: string): string {
   if (typeof url !== 'string' || url.length === 0) throw new TypeError('createHttp: `url` is required')
   // Validates early (a typo fails at construction, not on the first sign-in) and drops a trailing slash.
   return new URL(url).toString().replace(/\/+$/, '')
@@ -90,7 +101,7 @@ export function createHttp(config: HttpConfig): Http {
   const url = normalizeBaseUrl(config.url)
   const defaultTimeout = effectiveTimeout(config.timeout, DEFAULT_TIMEOUT_MS)
   // Late-bound so a test or polyfill that swaps globalThis.fetch after construction is honoured.
-  const send: typeof fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const send: FetchLike = config.fetch ?? ((input, init) => globalThis.fetch(input, init))
 
   async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     // Built only when a message is: the happy path never needs the list.

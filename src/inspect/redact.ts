@@ -31,6 +31,8 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'code_verifier',
   'secret',
   'qr_code',
+  // A wallet's signature over a sign-in message (`/web3`): GoTrue accepts it again until the message expires.
+  'signature',
 ])
 
 /** What a secret is replaced by, e.g. `{ password: '[redacted]' }`. */

@@ -105,7 +105,8 @@ export function signInExternal(ctx: Ctx, ext: ExternalIdentity, redirectTo: stri
     store.recomputeProviders(user)
   }
   if (isBanned(user, ctx.now())) throw forbidden('User is banned', 'user_banned')
-  if (user.emailConfirmedAt === undefined) {
+  // GoTrue confirms (or refuses) only users whose identity can carry an email; a wallet's (`web3`) never does.
+  if (ext.provider !== 'web3' && user.emailConfirmedAt === undefined) {
     keepOnly(ctx, user, identity)
     if (ext.emailVerified || cfg.mailerAutoconfirm) confirmEmail(ctx, user)
     else {

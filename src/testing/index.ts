@@ -25,10 +25,13 @@ import { adminRoutes } from './routes/admin.js'
 import { authorizeRoutes } from './routes/authorize.js'
 import { callbackRoutes } from './routes/callback.js'
 import { adminPasskeyRoutes } from './routes/admin-passkeys.js'
+import { adminOAuthClientRoutes } from './routes/admin-oauth-clients.js'
 import { manualLinkingDisabledRoutes, passkeysDisabledRoutes, samlDisabledRoutes } from './routes/disabled.js'
 import { factorRoutes } from './routes/factors.js'
 import { identityRoutes } from './routes/identities.js'
 import { idpRoutes } from './routes/idp.js'
+import { oauthConsentRoutes } from './routes/oauth-consent.js'
+import { oauthServerRoutes } from './routes/oauth-server.js'
 import { otpRoutes } from './routes/otp.js'
 import { passkeyManageRoutes } from './routes/passkey-manage.js'
 import { passkeyCeremonyRoutes } from './routes/passkeys.js'
@@ -48,7 +51,10 @@ export type { AuthServerOptions, JwtAlgorithm, ProviderUser } from './config/opt
 export type { ProviderControl, ProviderError } from './provider/identity-provider.js'
 export type { IdTokenClaims, OidcControl } from './oidc/issuer.js'
 export { DEFAULT_JWT_SECRET } from './config/options.js'
-export type { MessageType, Outbox, OutboxMessage } from './store/outbox.js'
+export type { MessageType, Outbox, OutboxMessage, SendSmsHookPayload } from './store/outbox.js'
+export type { WebAuthnOptions } from './config/webauthn-options.js'
+export type { Web3Options } from './config/web3-options.js'
+export type { OAuthServerOptions } from './config/oauth-server-options.js'
 export type { FaultAction, FaultRule, Faults } from './server/faults.js'
 export type { RequestFilter, RequestLog, RequestLogEntry } from './server/request-log.js'
 export { totpCode } from './crypto/totp.js'
@@ -131,6 +137,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ...factorRoutes,
     ...adminRoutes,
     ...adminLinkRoutes,
+    // Always registered: each answers 404 feature_disabled itself, at the point GoTrue's middleware would.
+    ...oauthServerRoutes,
+    ...oauthConsentRoutes,
+    ...adminOAuthClientRoutes,
   ]
   const dispatcher = createDispatcher(app, routes, faults, requests)
   const sockets = new Set<Socket>()

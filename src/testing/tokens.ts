@@ -76,6 +76,9 @@ export async function tokenResponse(
     session_id: session.id,
     is_anonymous: user.isAnonymous,
   }
+  // Only sessions the OAuth 2.1 server issued carry these (GoTrue omits them when empty).
+  if (session.oauthClientId) claims.client_id = session.oauthClientId
+  if (session.scopes) claims.scope = session.scopes
   if (ctx.cfg.issuer) claims.iss = ctx.cfg.issuer
   if (amr.length > 0) claims.amr = amr
   const accessToken = await ctx.app.keys.sign(claims)

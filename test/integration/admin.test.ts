@@ -117,13 +117,39 @@ describe('users', () => {
     expectConsistent(last, first.lastPage, 1)
   })
 
-  it('deleteUser resolves { user: null }; the user is gone and their session dies', async () => {
+  it('deleteUser resolves { user } as it was (auth-js); the user is gone and their session dies', async () => {
     const { auth, user } = await signedInClient(target, 'delete')
-    expect(await target.admin.deleteUser(user.id)).toEqual({ user: null })
+    const { user: removed } = await target.admin.deleteUser(user.id)
+    expect(removed).toMatchObject({ id: user.id, email: user.email })
     const error = await rejection(target.admin.getUserById(user.id))
     expect(error).toMatchObject({ name: 'AuthApiError', code: 'user_not_found', status: 404 })
     await rejection(auth.getUser())
     expect(auth.snapshot.status).toBe('signedOut')
+  })
+
+  it('deleteUser with shouldSoftDelete keeps no personal data and signs the user out', async () => {
+    const { auth, user, email } = await signedInClient(target, 'soft-delete')
+    const { user: removed } = await target.admin.deleteUser(user.id, true)
+    expect(removed.email).toBe(email)
+    await rejection(auth.refreshSession())
+    expect(auth.snapshot.status).toBe('signedOut')
+    const error = await rejection(target.client().signInWithPassword({ email, password: PASSWORD }))
+    expect(error).toMatchObject({ name: 'AuthApiError', status: 400 })
+  })
+
+  it('listUsers walks every page by nextPage; each page’s total and lastPage agree', async () => {
+    for (const tag of ['walk-a', 'walk-b']) await target.admin.createUser({ email: uniqueEmail(tag), password: PASSWORD, email_confirm: true })
+    const perPage = 2
+    let page: number | null = 1
+    let pages = 0
+    while (page !== null && pages < 3) {
+      const result: UserPage = await target.admin.listUsers({ page, perPage })
+      expect(result.users.length).toBeLessThanOrEqual(perPage)
+      expect(result.lastPage).toBe(Math.ceil(result.total / perPage))
+      page = result.nextPage
+      pages += 1
+    }
+    expect(pages).toBeGreaterThanOrEqual(1)
   })
 
   it('getUserById of an unknown id rejects with user_not_found', async () => {
@@ -136,6 +162,31 @@ describe('users', () => {
     const error = await rejection(impostor.listUsers())
     expect(error.name).toBe('AuthApiError')
     expect([401, 403]).toContain(error.status)
+  })
+})
+
+describe('signOut(jwt, scope)', () => {
+  it('others ends the user’s other sessions and keeps the token’s own; global (the default) ends all', async () => {
+    const { auth: first, email } = await signedInClient(target, 'admin-signout')
+    const second = target.client()
+    const { session } = await second.signInWithPassword({ email, password: PASSWORD })
+
+    await target.admin.signOut(session.access_token, 'others')
+    await rejection(first.refreshSession())
+    expect(first.snapshot.status).toBe('signedOut')
+    await second.refreshSession()
+    expect(second.snapshot.status).toBe('authenticated')
+
+    const current = second.snapshot.session
+    if (current === null) throw new Error('expected a session')
+    await target.admin.signOut(current.access_token)
+    await rejection(second.refreshSession())
+    expect(second.snapshot.status).toBe('signedOut')
+  })
+
+  it('rejects an unknown scope before any request', async () => {
+    const error = await rejection(target.admin.signOut('x.y.z', 'everyone' as never))
+    expect(error).toMatchObject({ name: 'AuthInvalidCredentialsError' })
   })
 })
 

@@ -201,6 +201,14 @@ describe('admin methods given garbage', () => {
     ['mfa.deleteFactor id not a UUID', (admin) => admin.mfa.deleteFactor({ id: 'nope', userId: UUID })],
     ['signOut empty jwt', (admin) => admin.signOut('')],
     ['signOut unknown scope', (admin) => admin.signOut('x.y.z', junk('bogus'))],
+    ['passkey.listPasskeys userId not a UUID', (admin) => admin.passkey.listPasskeys({ userId: 'nope' })],
+    ['oauth.listClients perPage 0', (admin) => admin.oauth.listClients({ perPage: 0 })],
+    ['oauth.createClient without redirect_uris', (admin) => admin.oauth.createClient(junk({ client_name: 'x' }))],
+    ['oauth.getClient empty id', (admin) => admin.oauth.getClient('')],
+    ['sso.createProvider without metadata', (admin) => admin.sso.createProvider(junk({ type: 'saml' }))],
+    ['sso.getProvider not an id', (admin) => admin.sso.getProvider('nope')],
+    ['customProviders.createProvider unknown type', (admin) => admin.customProviders.createProvider(junk({ provider_type: 'saml', identifier: 'custom:x', name: 'x', client_id: 'x', client_secret: 'x' }))],
+    ['customProviders.deleteProvider empty identifier', (admin) => admin.customProviders.deleteProvider('')],
   ]
 
   const knownAdminBugs = new Set<string>()

@@ -61,6 +61,8 @@ import * as identities from 'supabase-auth-machine/identities'
 import { mfa as mfaOf, type MfaApi } from 'supabase-auth-machine/mfa'
 import { redactedInspector } from 'supabase-auth-machine/inspect'
 import { passkey, type PasskeyApi } from 'supabase-auth-machine/webauthn'
+import { signInWithWeb3 } from 'supabase-auth-machine/web3'
+import { oauth, type OAuthServerApi } from 'supabase-auth-machine/oauth'
 import * as testing from 'supabase-auth-machine/testing'
 import type { Observable } from 'rxjs'
 import type { Actor } from 'xstate'
@@ -75,10 +77,11 @@ export async function run(): Promise<string[]> {
   const actor: Actor<LifecycleMachine> = auth.actor
   const mfa: MfaApi = mfaOf(auth)
   const passkeys: PasskeyApi = passkey(auth)
+  const consent: OAuthServerApi = oauth(auth)
   const service: admin.AdminClient = admin.createAdminClient({ url: server.url, serviceRoleKey: server.serviceRoleKey })
   const { claims }: jwt.ClaimsResult = await jwt.getClaims(auth)
   const { identities: linked } = await identities.getUserIdentities(auth).catch(() => ({ identities: [] }))
-  if (!(claims.sub && actor && mfa && passkeys && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
+  if (!(claims.sub && actor && mfa && passkeys && consent && typeof signInWithWeb3 === 'function' && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
   subscription.unsubscribe()
   auth.dispose()
   await server.close()

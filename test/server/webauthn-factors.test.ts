@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthServer, AuthServerOptions } from '../../src/testing/index.js'
-import { WebAuthnUnavailableError } from '../../src/testing/webauthn/errors.js'
+import { OptionalPackageMissing } from '../../src/testing/server/optional-package.js'
 import { loadSimpleWebAuthn } from '../../src/testing/webauthn/library.js'
 import { call, claims, fakeClock, signIn, signUp, start, uniqueEmail, type Res } from '../support/server-helpers.js'
 import { SoftAuthenticator } from '../support/soft-authenticator.js'
@@ -300,7 +300,7 @@ describe('WebAuthn factors switched on', () => {
 describe('the verification library is optional', () => {
   it('a failed import names the package to install', async () => {
     const missing = loadSimpleWebAuthn(() => Promise.reject(new Error("Cannot find package '@simplewebauthn/server'")))
-    await expect(missing).rejects.toBeInstanceOf(WebAuthnUnavailableError)
+    await expect(missing).rejects.toBeInstanceOf(OptionalPackageMissing)
     await expect(missing).rejects.toThrow(/optional package @simplewebauthn\/server.*npm i -D @simplewebauthn\/server/)
   })
 

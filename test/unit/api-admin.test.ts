@@ -61,14 +61,24 @@ describe('createAdminClient', () => {
     expect(user.id).toBe(USER_ID)
   })
 
-  it('updateUserById PUTs; deleteUser DELETEs with should_soft_delete', async () => {
+  it('updateUserById PUTs; deleteUser reads the user, DELETEs with should_soft_delete, resolves the user (auth-js)', async () => {
     await admin.updateUserById(USER_ID, { ban_duration: '24h' })
     expect(server.last()).toMatchObject({ method: 'PUT', path: `/admin/users/${USER_ID}`, body: { ban_duration: '24h' } })
-    server.handler = (_req, res) => json(res, 200, {})
-    expect(await admin.deleteUser(USER_ID, true)).toEqual({ user: null })
+    server.requests.length = 0
+    // GoTrue answers the DELETE with `{}`; the user comes from the GET before it.
+    server.handler = (req, res) => json(res, 200, req.method === 'GET' ? userBody() : {})
+    const { user } = await admin.deleteUser(USER_ID, true)
+    expect(user.id).toBe(USER_ID)
+    expect(server.requests.map((r) => r.method)).toEqual(['GET', 'DELETE'])
     expect(server.last()).toMatchObject({ method: 'DELETE', path: `/admin/users/${USER_ID}`, body: { should_soft_delete: true } })
     await admin.deleteUser(USER_ID)
     expect(server.last().body).toEqual({ should_soft_delete: false })
+  })
+
+  it('deleteUser of an unknown user rejects before any DELETE', async () => {
+    server.handler = (_req, res) => json(res, 404, { code: 'user_not_found', msg: 'User not found' }, { 'X-Supabase-Api-Version': '2024-01-01' })
+    expect(await rejection(admin.deleteUser(USER_ID))).toMatchObject({ name: 'AuthApiError', code: 'user_not_found' })
+    expect(server.requests.map((r) => r.method)).toEqual(['GET'])
   })
 
   it('rejects non-UUID ids before any request', async () => {

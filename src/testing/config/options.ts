@@ -4,7 +4,9 @@
  * developers run against day to day; every flag can be flipped per test.
  * @module
  */
+import { resolveOAuthServerOptions, type OAuthServerConfig, type OAuthServerOptions } from './oauth-server-options.js'
 import { resolveWebAuthnOptions, type WebAuthnConfig, type WebAuthnOptions } from './webauthn-options.js'
+import { resolveWeb3Options, type Web3Config, type Web3Options } from './web3-options.js'
 
 export type JwtAlgorithm = 'HS256' | 'ES256' | 'RS256'
 
@@ -25,8 +27,11 @@ export interface ProviderUser {
   custom_claims?: Record<string, unknown>
 }
 
-/** Every option of `startAuthServer`; the WebAuthn and passkey ones are in {@link WebAuthnOptions}. */
-export interface AuthServerOptions extends WebAuthnOptions {
+/**
+ * Every option of `startAuthServer`; the WebAuthn and passkey ones are in {@link WebAuthnOptions}, the OAuth
+ * 2.1 server's in {@link OAuthServerOptions}, the Web3 sign-in's in {@link Web3Options}.
+ */
+export interface AuthServerOptions extends WebAuthnOptions, OAuthServerOptions, Web3Options {
   /** TCP port on 127.0.0.1; default 0 (ephemeral). */
   port?: number
   /** HS256 secret, also signs the anon/service-role keys; default the Supabase CLI's dev secret. */
@@ -161,7 +166,7 @@ export interface AuthServerOptions extends WebAuthnOptions {
 /** The Supabase CLI's well-known local JWT secret. */
 export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
 
-export interface Config extends WebAuthnConfig {
+export interface Config extends WebAuthnConfig, OAuthServerConfig, Web3Config {
   port: number
   jwtSecret: string
   jwtAlgorithm: JwtAlgorithm
@@ -263,5 +268,7 @@ export function resolveOptions(o: AuthServerOptions = {}): Config {
     saml: o.saml ?? true,
     manualLinking: o.manualLinking ?? true,
     ...resolveWebAuthnOptions(o),
+    ...resolveWeb3Options(o),
+    ...resolveOAuthServerOptions(o),
   }
 }

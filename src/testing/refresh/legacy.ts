@@ -12,6 +12,7 @@ import { generateRefreshToken } from '../crypto/hash.js'
 import type { Ctx } from '../server/context.js'
 import { badRequest } from '../server/respond.js'
 import type { RefreshTokenRow } from '../store/records.js'
+import { requireSessionClient } from './client-binding.js'
 import { alreadyUsed, notFound, type Refreshed } from './outcome.js'
 
 /** GoTrue `GrantRefreshTokenSwap`: revoke `parent` and mint its child in the same session. */
@@ -38,8 +39,8 @@ function revokeFamily(ctx: Ctx, sessionId: string): void {
   }
 }
 
-/** Applies the rules above to a well-formed 12-character token. */
-export function refreshLegacy(ctx: Ctx, presented: string): Refreshed {
+/** Applies the rules above to a well-formed 12-character token (`clientId`: the OAuth app refreshing, if any). */
+export function refreshLegacy(ctx: Ctx, presented: string, clientId?: string): Refreshed {
   const { store, cfg } = ctx
   const token = store.refreshTokens.get(presented)
   const user = token && store.users.get(token.userId)
@@ -47,6 +48,7 @@ export function refreshLegacy(ctx: Ctx, presented: string): Refreshed {
   if (isBanned(user, ctx.now())) throw badRequest('Invalid Refresh Token: User Banned', 'user_banned')
   const session = store.sessions.get(token.sessionId)
   if (!session) throw badRequest('Invalid Refresh Token: No Valid Session Found', 'session_not_found')
+  requireSessionClient(session, clientId)
 
   if (token.revoked) {
     const active = store.activeRefreshToken(session.id)

@@ -13,10 +13,11 @@ import { isBanned } from '../store/records.js'
 import { encodeRefreshTokenV2, isSignedBy, type RefreshTokenV2 } from '../crypto/refresh-token-v2.js'
 import type { Ctx } from '../server/context.js'
 import { badRequest } from '../server/respond.js'
+import { requireSessionClient } from './client-binding.js'
 import { alreadyUsed, notFound, type Refreshed } from './outcome.js'
 
-/** Applies the rules above to a token that parsed as a v2 token. */
-export function refreshV2(ctx: Ctx, token: RefreshTokenV2): Refreshed {
+/** Applies the rules above to a token that parsed as a v2 token (`clientId`: the OAuth app refreshing, if any). */
+export function refreshV2(ctx: Ctx, token: RefreshTokenV2, clientId?: string): Refreshed {
   const { store, cfg } = ctx
   const session = store.sessions.get(token.sessionId)
   const key = session?.refreshTokenHmacKey
@@ -26,6 +27,7 @@ export function refreshV2(ctx: Ctx, token: RefreshTokenV2): Refreshed {
   const user = store.users.get(session.userId)
   if (!user) throw notFound()
   if (isBanned(user, ctx.now())) throw badRequest('Invalid Refresh Token: User Banned', 'user_banned')
+  requireSessionClient(session, clientId)
 
   const behind = current - token.counter
   if (behind < 0) throw badRequest('Invalid Refresh Token: Not Issued By This Server')

@@ -14,7 +14,8 @@ import { isBanned, type PasskeyChallengeRow, type PasskeyRow, type UserRow } fro
 import { iso } from '../store/serialize.js'
 import { isAal2, issueSession } from '../tokens.js'
 import { passkeyName } from '../webauthn/authenticators.js'
-import { CredentialParseError, CredentialRejectedError, WebAuthnUnavailableError } from '../webauthn/errors.js'
+import { CredentialParseError, CredentialRejectedError } from '../webauthn/errors.js'
+import { OptionalPackageMissing } from '../server/optional-package.js'
 import { creationOptions, descriptor, newChallenge, relyingParty, requestOptions, userIdFromHandle } from '../webauthn/options.js'
 import { parseAssertion, parseRegistration } from '../webauthn/responses.js'
 import { verifyAssertion, verifyRegistration } from '../webauthn/verify.js'
@@ -67,7 +68,7 @@ async function ceremony<T>(run: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof CredentialParseError) throw badRequest('Invalid credential response', 'webauthn_verification_failed')
     if (err instanceof CredentialRejectedError) throw badRequest('Credential verification failed', 'webauthn_verification_failed')
-    if (err instanceof WebAuthnUnavailableError) throw unexpectedFailure(err.message)
+    if (err instanceof OptionalPackageMissing) throw unexpectedFailure(err.message)
     throw err
   }
 }

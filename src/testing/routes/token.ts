@@ -59,7 +59,7 @@ async function token(ctx: Ctx): Promise<Reply> {
     case 'id_token':
       return idTokenGrant(ctx)
     case 'web3':
-      return web3Grant()
+      return web3Grant(ctx)
     default:
       throw badRequest('unsupported_grant_type', 'invalid_credentials')
   }

@@ -8,7 +8,8 @@
 import { obj, str, type Ctx } from '../server/context.js'
 import { badRequest, unexpectedFailure, unhandled, unprocessable, type HttpError } from '../server/respond.js'
 import type { ChallengeRow, FactorRow, Json, UserRow, WebAuthnCredential } from '../store/records.js'
-import { CredentialParseError, CredentialRejectedError, WebAuthnUnavailableError } from '../webauthn/errors.js'
+import { CredentialParseError, CredentialRejectedError } from '../webauthn/errors.js'
+import { OptionalPackageMissing } from '../server/optional-package.js'
 import { creationOptions, descriptor, newChallenge, relyingParty, requestOptions } from '../webauthn/options.js'
 import { parseAssertion, parseRegistration } from '../webauthn/responses.js'
 import { verifyAssertion, verifyRegistration } from '../webauthn/verify.js'
@@ -106,7 +107,7 @@ export async function checkWebAuthnResponse(ctx: Ctx, factor: FactorRow, challen
     await checkCeremony(ctx, factor, challenge.webauthn, params)
   } catch (err) {
     if (err instanceof CredentialParseError) throw badRequest('Invalid credential_response')
-    if (err instanceof WebAuthnUnavailableError) throw unexpectedFailure(err.message)
+    if (err instanceof OptionalPackageMissing) throw unexpectedFailure(err.message)
     if (err instanceof CredentialRejectedError) throw refusal(params.type)
     throw err
   }

@@ -80,6 +80,9 @@ export interface SessionRow {
   /** Refresh-token algorithm v2 only: the key that signs the session's tokens, and the current counter. */
   refreshTokenHmacKey?: Buffer
   refreshTokenCounter?: number
+  /** Sessions the OAuth 2.1 server issued to a third-party app: the app (only it may refresh) and the granted scopes. */
+  oauthClientId?: string
+  scopes?: string
 }
 
 /** A legacy (algorithm v0/v1) refresh token: one row per token, chained by `parent`. */

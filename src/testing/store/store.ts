@@ -3,6 +3,7 @@
  * @module
  */
 import { uuid } from '../crypto/hash.js'
+import { OAuthServerTables } from './oauth-server.js'
 import { PasskeyTables } from './passkeys.js'
 import type {
   ChallengeRow,
@@ -25,6 +26,7 @@ export class Store {
   readonly flowStates = new Map<string, FlowStateRow>()
   readonly ssoProviders = new Map<string, SsoProviderRow>()
   readonly passkeys = new PasskeyTables()
+  readonly oauthServer = new OAuthServerTables()
   private seq = 0
 
   constructor(private readonly now: () => number) {}
@@ -188,6 +190,7 @@ export class Store {
     for (const s of this.sessionsOf(id)) this.deleteSession(s.id)
     for (const f of this.factorsOf(id)) this.deleteFactor(f.id)
     this.passkeys.deleteUser(id)
+    this.oauthServer.deleteUser(id)
     for (const i of this.identitiesOf(id)) this.identities.delete(i.identityId)
     for (const [fid, f] of this.flowStates) if (f.userId === id) this.flowStates.delete(fid)
     this.users.delete(id)

@@ -4,11 +4,6 @@
  * @module
  */
 
-/** The optional package that verifies responses is not installed. */
-export class WebAuthnUnavailableError extends Error {
-  override readonly name = 'WebAuthnUnavailableError'
-}
-
 /** The credential JSON is not a response at all (GoTrue: the go-webauthn parse step failed). */
 export class CredentialParseError extends Error {
   override readonly name = 'CredentialParseError'

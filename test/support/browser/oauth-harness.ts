@@ -9,30 +9,18 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build, type Plugin } from 'esbuild'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { startAuthServer, type AuthServer } from '../../../src/testing/index.js'
 import { CHROMIUM, CHROMIUM_ARGS } from './browser-harness.js'
+import { bundleBuiltPage } from './built-page.js'
 import type { ClientKind, FlowType, Landing, OAuthPageConfig, OAuthPageGlobal } from './oauth-page.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 /** Inside the project, so the build's bare imports (xstate, rxjs) resolve from node_modules; ours alone. */
 const BUILD_DIR = 'node_modules/.cache/browser-oauth-test'
-const BUILT_INDEX = resolve(ROOT, BUILD_DIR, 'index.js')
-const SOURCE_INDEX = resolve(ROOT, 'src/index.js')
 const PAGE_ENTRY = fileURLToPath(new URL('./oauth-page.ts', import.meta.url))
 /** Short, so a redirect that goes astray fails in seconds, not at the test timeout. */
 const STEP_TIMEOUT_MS = 10_000
-
-/** `oauth-page.ts`'s `import … from '../../../src/index.js'` becomes the built `index.js`. */
-const useBuiltPackage: Plugin = {
-  name: 'use-built-package',
-  setup(context) {
-    context.onResolve({ filter: /\/src\/index\.js$/ }, (args) =>
-      resolve(args.resolveDir, args.path) === SOURCE_INDEX ? { path: BUILT_INDEX } : undefined,
-    )
-  },
-}
 
 export interface AppPage {
   page: Page
@@ -61,24 +49,6 @@ export interface OAuthWorld {
   reload(app: AppPage): Promise<Landing>
   closeContexts(): Promise<void>
   close(): Promise<void>
-}
-
-async function bundlePage(): Promise<{ script: string; inputs: string[] }> {
-  const { buildPackage } = await import('../../../scripts/build.js')
-  await buildPackage({ outDir: BUILD_DIR, declarations: false })
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [PAGE_ENTRY],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    plugins: [useBuiltPackage],
-    logLevel: 'silent',
-  })
-  return { script: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) }
 }
 
 function html(config: OAuthPageConfig): string {
@@ -137,7 +107,7 @@ export async function openOAuthWorld(): Promise<OAuthWorld> {
     const server = await startAuthServer({ uriAllowList: [`${pages.origin}/**`] })
     cleanups.push(() => server.close())
     config = { url: server.url, apiKey: server.anonKey }
-    const [bundled, browser] = await Promise.all([bundlePage(), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })])
+    const [bundled, browser] = await Promise.all([bundleBuiltPage('oauth', PAGE_ENTRY, ['index']), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })])
     cleanups.push(() => browser.close())
     script = bundled.script
     const closeContexts = async () => {

@@ -12,11 +12,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build, type Plugin } from 'esbuild'
 import { chromium, type Browser, type BrowserContext, type CDPSession, type JSHandle, type Page } from 'playwright-core'
 import { createAdminClient, type AdminClient } from '../../../src/admin/index.js'
 import { startAuthServer, type AuthServer } from '../../../src/testing/index.js'
 import { CHROMIUM, CHROMIUM_ARGS } from './browser-harness.js'
+import { bundleBuiltPage } from './built-page.js'
 import type { ClientView, Op, Outcome, WebAuthnApp, WebAuthnPageConfig, WebAuthnPageGlobal } from './webauthn-page.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -27,23 +27,6 @@ const SHOTS = fileURLToPath(new URL('../../../test-results/screenshots/webauthn/
 /** Short, so a ceremony that hangs fails in seconds, not at the test timeout. */
 const STEP_TIMEOUT_MS = 10_000
 export const PASSWORD = 'correct horse battery staple'
-
-/** Source entry (as the page imports it) → built file: the page must run what `npm run build` ships. */
-const BUILT: Record<string, string> = {
-  [resolve(ROOT, 'src/index.js')]: resolve(ROOT, BUILD_DIR, 'index.js'),
-  [resolve(ROOT, 'src/webauthn/index.js')]: resolve(ROOT, BUILD_DIR, 'webauthn.js'),
-  [resolve(ROOT, 'src/mfa/index.js')]: resolve(ROOT, BUILD_DIR, 'mfa.js'),
-}
-
-const useBuiltPackage: Plugin = {
-  name: 'use-built-package',
-  setup(context) {
-    context.onResolve({ filter: /\/src\/(webauthn\/|mfa\/)?index\.js$/ }, (args) => {
-      const built = BUILT[resolve(args.resolveDir, args.path)]
-      return built === undefined ? undefined : { path: built }
-    })
-  },
-}
 
 /** The virtual authenticator options this suite uses (`WebAuthn.VirtualAuthenticatorOptions`). */
 export interface AuthenticatorOptions {
@@ -102,24 +85,6 @@ export interface WebAuthnWorld {
   openTab(origin?: string): Promise<AppTab>
   closeContexts(): Promise<void>
   close(): Promise<void>
-}
-
-async function bundlePage(): Promise<{ script: string; inputs: string[] }> {
-  const { buildPackage } = await import('../../../scripts/build.js')
-  await buildPackage({ outDir: BUILD_DIR, declarations: false })
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [PAGE_ENTRY],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    plugins: [useBuiltPackage],
-    logLevel: 'silent',
-  })
-  return { script: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) }
 }
 
 function html(config: WebAuthnPageConfig): string {
@@ -236,7 +201,7 @@ export async function openWebAuthnWorld(): Promise<WebAuthnWorld> {
     })
     cleanups.push(() => server.close())
     config = { url: server.url, apiKey: server.anonKey }
-    const [bundled, browser] = await Promise.all([bundlePage(), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })])
+    const [bundled, browser] = await Promise.all([bundleBuiltPage('webauthn', PAGE_ENTRY, ['index', 'webauthn', 'mfa']), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })])
     cleanups.push(() => browser.close())
     script = bundled.script
     const admin = createAdminClient({ url: server.url, serviceRoleKey: server.serviceRoleKey })
