@@ -7,10 +7,10 @@
  */
 import type {
   AnonymousSignInParams,
-  AuthenticationResponseJSON,
   AuthorizeParams,
   IdTokenGrantBody,
   MfaProof,
+  PasskeySignInBody,
   PasswordGrantParams,
   SignUpParams,
   SsoRequestBody,
@@ -43,7 +43,7 @@ export type SignInOperation =
    * chart: a passkey prompt (or autofill) can stay open for minutes, and the status should not be
    * `signingIn` all that time.
    */
-  | { kind: 'passkey'; challengeId: string; credential: AuthenticationResponseJSON; options?: CallOptions }
+  | { kind: 'passkey'; body: PasskeySignInBody; options?: CallOptions }
   /**
    * A wallet's signature over a Sign-In with Ethereum / Solana message. As with a passkey, the wallet prompt
    * happens before, outside the chart: it can stay open as long as the user leaves it.

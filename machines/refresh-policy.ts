@@ -37,6 +37,14 @@ export function isExpired(session: Session, now: number): boolean {
   return session.expires_at * 1000 <= now
 }
 
+/**
+ * While a refresh is in flight, the current access token is handed out at once if it stays valid this much
+ * longer: enough for the request it is fetched for to reach the server. Closer to expiry, callers wait for
+ * the refresh instead.
+ */
+export const USABLE_DURING_REFRESH_MS = 10_000
+
+
 /** Epoch ms at which the next refresh attempt is due, or null when there is nothing to refresh. */
 export function refreshDueAt(context: LifecycleContext): number | null {
   const { session } = context

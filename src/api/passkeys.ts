@@ -104,18 +104,19 @@ export async function startPasskeySignIn(http: Http, p: { captchaToken?: string 
   return parseChallenge(data, 'Passkey sign-in options')
 }
 
+/** What a passkey sign-in sends: the challenge it answers and the authenticator's signed answer. */
+export interface PasskeySignInBody {
+  challenge_id: string
+  credential: AuthenticationResponseJSON
+}
+
 /**
  * Trades a passkey's signed answer for a session.
  *
  * @example
- * const tokens = await verifyPasskeySignIn(http, { challengeId, credential })
+ * const tokens = await verifyPasskeySignIn(http, { challenge_id, credential })
  */
-export async function verifyPasskeySignIn(
-  http: Http,
-  p: { challengeId: string; credential: AuthenticationResponseJSON },
-  options?: CallOptions,
-): Promise<TokenResponse> {
-  const body = { challenge_id: p.challengeId, credential: p.credential }
+export async function verifyPasskeySignIn(http: Http, body: PasskeySignInBody, options?: CallOptions): Promise<TokenResponse> {
   const { data } = await http.request<unknown>('POST', 'passkeys/authentication/verify', { ...options, body })
   return parseTokenResponse(data)
 }

@@ -19,7 +19,7 @@ import type {
   SignOutOutput,
 } from '../../machines/lifecycle-types.js'
 import type { MfaVerifyOperation, RedirectOperation, SignInOperation } from '../../machines/operations.js'
-import { DEFAULT_REFRESH_MARGIN_MS, isExpired, isExpiringSoon } from '../../machines/refresh-policy.js'
+import { DEFAULT_REFRESH_MARGIN_MS, isExpired, isExpiringSoon, USABLE_DURING_REFRESH_MS } from '../../machines/refresh-policy.js'
 import { statusOf } from '../../machines/status.js'
 import { createCoordinator } from '../coordination/index.js'
 import { AuthError, AuthInvalidCredentialsError, AuthSessionMissingError } from '../errors.js'
@@ -38,10 +38,8 @@ import { Waiters } from './waiters.js'
 /** The events a caller sends and waits on; each begins (or joins) one operation of the chart. */
 type Command = Extract<LifecycleEvent, { type: OperationResult['kind'] }>
 
-/** An operation ended with another kind's result: a bug in the chart, reported rather than cast away. */
-function mismatch(expected: Command['type'], result: OperationResult): AuthError {
-  return new AuthError(`Expected the result of ${expected}, got ${result.kind}`, undefined, 'unexpected_failure')
-}
+/** The value an operation begun by a command of type `K` hands back. */
+type ResultOf<K extends Command['type']> = Extract<OperationResult, { kind: K }>['value']
 
 /**
  * The callback the app was opened with, if any: the given `pageUrl`, or the browser page's URL, which is
@@ -170,39 +168,39 @@ export class ClientCore {
     return this.#waiters.join()
   }
 
+  /**
+   * Runs a command to the end of its operation and hands back that operation's value. A result of another
+   * kind would be a bug in the chart: it is reported, not cast away.
+   */
+  async #operate<C extends Command>(command: C, what: string): Promise<ResultOf<C['type']>> {
+    const result = await this.#run(command, what)
+    if (result.kind !== command.type) throw new AuthError(`Expected the result of ${command.type}, got ${result.kind}`, undefined, 'unexpected_failure')
+    return result.value as ResultOf<C['type']>
+  }
+
   /** Trades a credential for a session; a sign-in in flight is replaced. */
   async signIn(operation: SignInOperation, what: string): Promise<SignInOutput> {
-    const result = await this.#run({ type: 'SIGN_IN', operation }, what)
-    if (result.kind === 'SIGN_IN') return result.value
-    throw mismatch('SIGN_IN', result)
+    return this.#operate({ type: 'SIGN_IN', operation }, what)
   }
 
   /** Sends the user to an identity provider (or only makes the URL); a sign-in in flight is replaced. */
   async redirect(operation: RedirectOperation, what: string): Promise<RedirectOutput> {
-    const result = await this.#run({ type: 'REDIRECT', operation }, what)
-    if (result.kind === 'REDIRECT') return result.value
-    throw mismatch('REDIRECT', result)
+    return this.#operate({ type: 'REDIRECT', operation }, what)
   }
 
   /** Upgrades the session with a second factor. */
   async verifyMfa(operation: MfaVerifyOperation): Promise<MfaVerifyOutput> {
-    const result = await this.#run({ type: 'VERIFY_MFA', operation }, 'verify the factor')
-    if (result.kind === 'VERIFY_MFA') return result.value
-    throw mismatch('VERIFY_MFA', result)
+    return this.#operate({ type: 'VERIFY_MFA', operation }, 'verify the factor')
   }
 
   /** Rotates the tokens (`force`: even when another client just did); a refresh in flight is joined. */
   async refresh(force: boolean): Promise<Session> {
-    const result = await this.#run({ type: 'REFRESH', force }, 'refresh the session')
-    if (result.kind === 'REFRESH') return result.value
-    throw mismatch('REFRESH', result)
+    return this.#operate({ type: 'REFRESH', force }, 'refresh the session')
   }
 
   /** Ends the session here (and at the server for `global`); a sign-out in flight is joined. */
   async signOut(scope: 'global' | 'local'): Promise<SignOutOutput> {
-    const result = await this.#run({ type: 'SIGN_OUT', scope }, 'sign out')
-    if (result.kind === 'SIGN_OUT') return result.value
-    throw mismatch('SIGN_OUT', result)
+    return this.#operate({ type: 'SIGN_OUT', scope }, 'sign out')
   }
 
   /** Waits until no operation is in flight (bounded), then returns. */
@@ -216,9 +214,14 @@ export class ClientCore {
   /**
    * The session, fresh: expiry is judged now, against this device's clock, and a session inside the
    * refresh margin is refreshed before it is handed out (one refresh, however many callers ask at once).
+   * While a refresh is already in flight, a token valid for {@link USABLE_DURING_REFRESH_MS} more is handed
+   * out at once instead of waiting for it.
    */
   async getSession(): Promise<Session | null> {
     this.assertLive()
+    // A refresh in flight does not hold up a token that is still good (it may hang for the whole timeout).
+    const current = this.actor.getSnapshot().context.session
+    if (this.status === 'refreshing' && current && !isExpired(current, this.io.clock.now() + USABLE_DURING_REFRESH_MS)) return current
     await this.settled()
     this.assertLive()
     const { context } = this.actor.getSnapshot()

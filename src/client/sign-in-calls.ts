@@ -56,7 +56,7 @@ export async function callSignIn(io: LifecycleIo, operation: SignInOperation, op
       return signedIn(response, now(), operation.linkWith === undefined ? 'SIGNED_IN' : 'USER_UPDATED')
     }
     case 'passkey':
-      return signedIn(await api.verifyPasskeySignIn(transport, operation, options), now())
+      return signedIn(await api.verifyPasskeySignIn(transport, operation.body, options), now())
     case 'web3':
       return signedIn(await api.tokenGrant(transport, 'web3', operation.body, options), now())
   }

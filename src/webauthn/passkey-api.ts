@@ -92,7 +92,7 @@ export class PasskeyApi {
   async verifyAuthentication(params: { challengeId: string; credential: AuthenticationResponseJSON }, call?: CallOptions): Promise<AuthResponse> {
     requireObject(params, 'params')
     const challengeId = requireUuid(params.challengeId, 'challengeId')
-    const operation = { kind: 'passkey' as const, challengeId, credential: requireCredential(params.credential), options: call }
+    const operation = { kind: 'passkey' as const, body: { challenge_id: challengeId, credential: requireCredential(params.credential) }, options: call }
     return authResponse(await this.#core.signIn(operation, 'sign in with a passkey'))
   }
 

@@ -206,7 +206,7 @@ describe('passkey sign-in', () => {
     })
     await settle(actor, 'signedOut')
     const credential = { id: 'a', rawId: 'a', type: 'public-key' as const, response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA', userHandle: 'dQ' }, clientExtensionResults: {} }
-    actor.send({ type: 'SIGN_IN', operation: { kind: 'passkey', challengeId: 'c1', credential } })
+    actor.send({ type: 'SIGN_IN', operation: { kind: 'passkey', body: { challenge_id: 'c1', credential } } })
     expect(status(actor)).toBe('signingIn')
     await settle(actor, 'authenticated')
     expect(operations.map((operation) => operation.kind)).toEqual(['passkey'])
