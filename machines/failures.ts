@@ -24,15 +24,24 @@ const TERMINAL_REFRESH_CODES: ReadonlySet<string> = new Set([
 const SESSION_GONE_CODES: ReadonlySet<string> = new Set(['session_not_found', 'user_not_found', 'user_banned'])
 
 /**
+ * True when `error` is the server's verdict on the request and names one of `codes`. Only a verdict can end a
+ * session: a 4xx up to 428 (or a local refusal without a status). A 429, any 5xx or a stray status (a proxy's
+ * 3xx) says "not now", whatever code its body names.
+ */
+function isVerdictIn(codes: ReadonlySet<string>, error: unknown): error is AuthError {
+  if (!isAuthError(error) || !codes.has(error.code as string)) return false
+  const { status } = error
+  return status === undefined || (status >= 400 && status < 429)
+}
+
+/**
  * How a failed refresh should end: `transient` keeps the session and retries later, `terminal` signs out.
  * Unknown 4xx answers count as terminal only when their code says the session is gone; everything else
  * (network, 5xx, 409 contention, 429, garbage bodies) is transient, because signing a user out on a
  * flaky network is the failure this library exists to avoid.
  */
 export function classifyRefreshError(error: unknown): 'transient' | 'terminal' {
-  if (!isAuthError(error)) return 'transient'
-  if (error.code !== undefined && TERMINAL_REFRESH_CODES.has(error.code)) return 'terminal'
-  return 'transient'
+  return isVerdictIn(TERMINAL_REFRESH_CODES, error) ? 'terminal' : 'transient'
 }
 
 /**
@@ -40,8 +49,7 @@ export function classifyRefreshError(error: unknown): 'transient' | 'terminal' {
  * user (`session_not_found`, `user_not_found`, `user_banned`): nothing this client holds can work again.
  */
 export function endsSession(error: unknown): error is AuthError {
-  if (isAuthSessionMissingError(error)) return error.code === 'session_not_found'
-  return isAuthApiError(error) && error.code !== undefined && SESSION_GONE_CODES.has(error.code)
+  return isVerdictIn(SESSION_GONE_CODES, error)
 }
 
 /** A `/logout` answer meaning the session is already gone, which is what signing out wants anyway. */

@@ -149,8 +149,13 @@ export const lifecycleSetup = setup({
     signInCarriesSession: (_, params: { output: SignInOutput }) => params.output.session !== null,
     isSignedOutElsewhere: (_, params: { output: RefreshOutput }) => params.output.outcome === 'signedOutElsewhere',
     isTerminalRefreshFailure: (_, params: { error: unknown }) => classifyRefreshError(params.error) === 'terminal',
-    /** A revocation learned with another user's token (one since replaced by a sign-in) is old news. */
-    concernsCurrentUser: ({ context }, params: { userId: string }) => context.session?.user.id === params.userId,
+    /**
+     * A revocation learned with a token this client no longer holds is old news: the session it ended was
+     * replaced by a sign-in meanwhile, another tab's perhaps, and that one (even the same user's) must stay.
+     * Compared by token, not by user: the soak found a stale answer wiping a newer session of the same user.
+     * A revoked session whose token was merely rotated since is learned again by its next refresh or call.
+     */
+    concernsCurrentUser: ({ context }, params: { token: string }) => context.session?.access_token === params.token,
   },
   delays: {
     /** Until the refresh is due, capped so a device that slept re-reads the wall clock soon after waking. */

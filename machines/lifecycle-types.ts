@@ -97,8 +97,11 @@ export type LifecycleEvent =
   | { type: 'SESSION_CHANGED_ELSEWHERE'; event: AuthChangeEvent; session: Session }
   /** Another client sharing the storage signed out. */
   | { type: 'SIGNED_OUT_ELSEWHERE' }
-  /** A call made with the session's token learned that the server no longer knows the session or its user. */
-  | { type: 'SESSION_REVOKED'; error: AuthError; userId: string }
+  /**
+   * A call made with the session's token learned that the server no longer knows the session or its user.
+   * `token`: the access token the call was made with.
+   */
+  | { type: 'SESSION_REVOKED'; error: AuthError; token: string }
   /** The configured storage failed; the session now lives in memory only. */
   | { type: 'STORAGE_DEGRADED' }
 

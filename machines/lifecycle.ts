@@ -217,7 +217,7 @@ const signedIn = lifecycleSetup.createStateConfig({
       ],
     },
     SESSION_REVOKED: {
-      guard: { type: 'concernsCurrentUser', params: ({ event }) => ({ userId: event.userId }) },
+      guard: { type: 'concernsCurrentUser', params: ({ event }) => ({ token: event.token }) },
       target: 'signedOut',
       actions: [
         'forgetStoredSession',

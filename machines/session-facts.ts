@@ -29,8 +29,10 @@ export function currentAal(session: Session): AuthenticatorAssuranceLevel {
 
 /** The highest level this user can reach: `aal2` once any factor is verified. */
 export function nextAal(session: Session): AuthenticatorAssuranceLevel {
-  const factors = session.user.factors ?? []
-  return factors.some((factor) => factor.status === 'verified') ? 'aal2' : currentAal(session)
+  // The user comes from a server's answer or from storage: `factors` that is not a list, or holds a `null`,
+  // must read as "no verified factor", not throw inside the chart's guards.
+  const factors = session.user.factors
+  return Array.isArray(factors) && factors.some((factor) => factor?.status === 'verified') ? 'aal2' : currentAal(session)
 }
 
 export function isAnonymousSession(session: Session): boolean {

@@ -120,7 +120,7 @@ export class AuthError extends Error {
   }
 }
 
-/** The server answered with an error (4xx, or a non-retryable 5xx with a JSON body). */
+/** The server answered with an error that is not a server failure (a 4xx, or a stray 3xx, with a JSON body). */
 export class AuthApiError extends AuthError {
   override readonly name = 'AuthApiError'
   declare readonly status: number
@@ -134,7 +134,7 @@ export class AuthApiError extends AuthError {
 
 /**
  * The request may succeed if tried again: the network failed, the call timed out, or the server answered
- * 5xx/52x or something that is not JSON. A session is never dropped because of one of these.
+ * any 5xx, or a 2xx body that is not JSON. A session is never dropped because of one of these.
  */
 export class AuthRetryableFetchError extends AuthError {
   override readonly name = 'AuthRetryableFetchError'

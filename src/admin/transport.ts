@@ -11,7 +11,7 @@
  * @module
  */
 import ky, { isHTTPError, type Hooks } from 'ky'
-import { AuthApiError, AuthError, AuthRetryableFetchError } from '../errors.js'
+import { AuthApiError, AuthError, AuthInvalidCredentialsError, AuthRetryableFetchError } from '../errors.js'
 import { collectSecrets, effectiveTimeout, normalizeBaseUrl, type Http, type HttpMethod, type HttpResponse, type RequestOptions } from '../http/client.js'
 import { DEFAULT_TIMEOUT_MS } from '../http/constants.js'
 import { abortedError, errorFromResponse, networkError, parseRetryAfter, redact, timeoutError } from '../http/errors.js'
@@ -73,7 +73,9 @@ export function createAdminTransport(config: AdminTransportConfig): Http {
   // ky's own timeout is off: `boundedAttempt` bounds each attempt, body included.
   const api = ky.create({ timeout: false, throwHttpErrors: true, ...(config.hooks ? { hooks: config.hooks } : {}) })
 
-  async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+  async function request<T>(method: HttpMethod, path: string, given?: RequestOptions): Promise<HttpResponse<T>> {
+    // The admin methods pass the caller's options object through as it is, `null` included.
+    const options: RequestOptions = given ?? {}
     const secrets = (): string[] => {
       const list = [config.apiKey]
       if (options.jwt !== undefined) list.push(options.jwt)
@@ -83,14 +85,16 @@ export function createAdminTransport(config: AdminTransportConfig): Http {
     if (options.signal?.aborted) throw abortedError()
 
     const hasBody = options.body !== undefined && method !== 'GET'
+    const { headers, body } = sendable(requestHeaders(config.apiKey, config.headers, options.jwt, hasBody), hasBody, options.body)
     const timeoutMs = effectiveTimeout(options.timeout, defaultTimeout)
     let response: Response | undefined
     try {
       response = await api(requestUrl(url, path, options.query, options.redirectTo), {
         method,
-        headers: requestHeaders(config.apiKey, config.headers, options.jwt, hasBody),
-        ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
+        headers,
+        ...(body === undefined ? {} : { body }),
+        // Anything but an AbortSignal (a caller without types passing `{}`) is no signal, as in the browser transport.
+        ...(options.signal instanceof AbortSignal ? { signal: options.signal } : {}),
         fetch: boundedAttempt(send, timeoutMs),
         retry: kyRetry(policy, method, options.signal),
       })
@@ -109,6 +113,19 @@ export function createAdminTransport(config: AdminTransportConfig): Http {
   }
 
   return { url, request }
+}
+
+/**
+ * The headers and body as they will be sent, checked before anything is: a body JSON cannot hold (a BigInt,
+ * a cycle) or a header value HTTP cannot carry (a token with characters above U+00FF) is the caller's mistake,
+ * refused before any request rather than surfacing as a `TypeError` from inside ky.
+ */
+function sendable(headers: Record<string, string>, hasBody: boolean, value: unknown): { headers: Headers; body: string | undefined } {
+  try {
+    return { headers: new Headers(headers), body: hasBody ? JSON.stringify(value) : undefined }
+  } catch {
+    throw new AuthInvalidCredentialsError('The request cannot be sent: its body is not JSON, or a header value has characters HTTP cannot carry')
+  }
 }
 
 /** Turns whatever ky rejected with into the error the browser transport would give for the same failure. */

@@ -8,7 +8,7 @@ import { isRecord } from '../http/json.js'
 import type { CallOptions } from '../types.js'
 import { optionalBoolean, optionalStringArray } from './admin-validate.js'
 import { malformedResponse } from './session-response.js'
-import { optionalObject, optionalString, requireObject, requireOneOf, requireString } from './validate.js'
+import { optionalObject, optionalString, requireObject, requireOneOf, requirePathText, requireString } from './validate.js'
 
 export type CustomProviderType = 'oauth2' | 'oidc'
 
@@ -81,7 +81,7 @@ const TYPES: readonly CustomProviderType[] = ['oauth2', 'oidc']
  * matches the raw path, so `custom%3Aacme` would name no provider.
  */
 function providerPath(identifier: unknown): string {
-  return `admin/custom-providers/${encodeURIComponent(requireString(identifier, 'identifier')).replace(/%3A/gi, ':')}`
+  return `admin/custom-providers/${encodeURIComponent(requirePathText(identifier, 'identifier')).replace(/%3A/gi, ':')}`
 }
 
 /**

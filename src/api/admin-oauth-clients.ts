@@ -9,7 +9,7 @@ import { isRecord } from '../http/json.js'
 import type { CallOptions } from '../types.js'
 import { pageQuery, paginationFrom, type PageParams, type Pagination } from './admin-pagination.js'
 import { malformedResponse } from './session-response.js'
-import { optionalString, pathSegment, requireObject, requireOneOf, requireString } from './validate.js'
+import { optionalString, pathSegment, requireObject, requireOneOf, requirePathText, requireString } from './validate.js'
 import { optionalStringArray, requireStringArray } from './admin-validate.js'
 
 /** Grant types a client may use; open to ones a newer server adds. */
@@ -87,7 +87,7 @@ export function parseOAuthClient(data: unknown): OAuthClient {
 }
 
 function clientPath(clientId: unknown): string {
-  return `admin/oauth/clients/${pathSegment(requireString(clientId, 'clientId'))}`
+  return `admin/oauth/clients/${pathSegment(requirePathText(clientId, 'clientId'))}`
 }
 
 /**

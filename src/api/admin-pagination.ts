@@ -41,6 +41,15 @@ export function pageQuery(p: PageParams | undefined): { page: string | undefined
   return { page: positiveInt(p?.page, 'page'), per_page: positiveInt(p?.perPage, 'perPage') }
 }
 
+/** The `page` query value of a link target; a target that is no URL (`<http://[::1>`) has none. */
+function pageParam(target: string): string | null {
+  try {
+    return new URL(target, 'http://link.invalid').searchParams.get('page')
+  } catch {
+    return null
+  }
+}
+
 /**
  * Reads `page` and `rel` from each `<url>; rel="x"` entry. auth-js takes only the first digit of the page
  * number; this parses the whole query value.
@@ -50,7 +59,7 @@ function parseLinkHeader(value: string): { next: number | null; last: number } {
   for (const part of value.split(',')) {
     const match = /<([^>]*)>\s*;\s*rel="?([^";]+)"?/.exec(part)
     if (!match) continue
-    const page = Number.parseInt(new URL(match[1] ?? '', 'http://link.invalid').searchParams.get('page') ?? '', 10)
+    const page = Number.parseInt(pageParam(match[1] ?? '') ?? '', 10)
     if (Number.isInteger(page)) pages[match[2] ?? ''] = page
   }
   return { next: pages['next'] ?? null, last: pages['last'] ?? 0 }

@@ -11,7 +11,7 @@ import { isRecord } from '../http/json.js'
 import type { CallOptions } from '../types.js'
 import { optionalBoolean, optionalStringArray } from './admin-validate.js'
 import { malformedResponse } from './session-response.js'
-import { optionalObject, optionalString, pathSegment, requireObject, requireOneOf } from './validate.js'
+import { optionalObject, optionalString, pathSegment, requireObject, requireOneOf, requirePathText } from './validate.js'
 
 /** How SAML assertion attributes become user metadata (GoTrue `SAMLAttributeMapping`). */
 export interface SAMLAttributeMapping {
@@ -67,7 +67,7 @@ function providerPath(id: unknown): string {
   if (typeof id !== 'string' || !(UUID.test(id) || /^resource_.+/.test(id))) {
     throw new AuthInvalidCredentialsError('id must be a UUID or resource_<resource_id>')
   }
-  return `admin/sso/providers/${pathSegment(id)}`
+  return `admin/sso/providers/${pathSegment(requirePathText(id, 'id'))}`
 }
 
 /**

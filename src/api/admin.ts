@@ -213,8 +213,10 @@ export async function inviteUserByEmail(
   p: { data?: Record<string, unknown>; redirectTo?: string } = {},
   options?: CallOptions,
 ): Promise<User> {
-  const body = { email: requireString(email, 'email'), data: optionalObject(p.data, 'data') ?? {} }
-  const { data } = await http.request<unknown>('POST', 'invite', { ...options, body, redirectTo: optionalString(p.redirectTo, 'redirectTo') })
+  // `null` is no default's business: refused as not an object, like any other non-object.
+  const params = optionalObject(p, 'params') ?? {}
+  const body = { email: requireString(email, 'email'), data: optionalObject(params['data'], 'data') ?? {} }
+  const { data } = await http.request<unknown>('POST', 'invite', { ...options, body, redirectTo: optionalString(params['redirectTo'], 'redirectTo') })
   return parseUser(data)
 }
 

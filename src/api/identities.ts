@@ -7,7 +7,7 @@
 import type { Http } from '../http/client.js'
 import type { CallOptions } from '../types.js'
 import { authorizeQuery, urlOf, type AuthorizeParams, type SsoRequestBody } from './oauth.js'
-import { captchaMeta, optionalString, pathSegment, requireString, requireUuid } from './validate.js'
+import { captchaMeta, optionalString, pathSegment, requirePathText, requireString, requireUuid } from './validate.js'
 
 export type SsoParams = { redirectTo?: string; captchaToken?: string } & ({ providerId: string } | { domain: string })
 
@@ -48,7 +48,7 @@ export async function linkIdentityUrl(http: Http, accessToken: string, p: Author
  * ```
  */
 export async function unlinkIdentity(http: Http, accessToken: string, identityId: string, options?: CallOptions): Promise<void> {
-  const id = requireString(identityId, 'identity_id')
+  const id = requirePathText(identityId, 'identity_id')
   await http.request<unknown>('DELETE', `user/identities/${pathSegment(id)}`, { ...options, jwt: accessToken })
 }
 

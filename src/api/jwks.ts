@@ -3,9 +3,8 @@
  * an HS256-only server answers `{ "keys": [] }`.
  * @module
  */
-import type { Http } from '../http/index.js'
+import type { Http, RequestOptions } from '../http/index.js'
 import { isRecord } from '../http/json.js'
-import type { CallOptions } from '../types.js'
 import { malformedResponse } from './session-response.js'
 
 /** One public JWK as listed; only `kid`, `kty` and `alg` are read here, the rest goes to the verifier. */
@@ -18,11 +17,12 @@ export interface PublicJwk {
 
 /**
  * Fetches the key set; rejects with `AuthInvalidTokenResponseError` unless the body is `{ keys: [objects] }`.
+ * `read` replaces the transport's body reading (`getClaims` passes one that stops at a size limit).
  *
  * @example
  * const keys = await getJwks(http)   // [{ kid, kty: 'EC', crv: 'P-256', x, y, alg: 'ES256', ... }]
  */
-export async function getJwks(http: Http, options?: CallOptions): Promise<PublicJwk[]> {
+export async function getJwks(http: Http, options?: Pick<RequestOptions, 'signal' | 'timeout' | 'read'>): Promise<PublicJwk[]> {
   const { data } = await http.request<unknown>('GET', '.well-known/jwks.json', options)
   if (!isRecord(data) || !Array.isArray(data['keys']) || !data['keys'].every(isRecord)) throw malformedResponse('JWKS')
   return data['keys'] as PublicJwk[]

@@ -8,7 +8,7 @@ import { AuthInvalidCredentialsError } from '../errors.js'
 import { isRecord } from '../http/json.js'
 import type { CallOptions, TokenResponse } from '../types.js'
 import { malformedResponse, parseTokenResponse } from './session-response.js'
-import { optionalString, pathSegment, PHONE_CHANNELS, requireOneOf, requireString, requireUuid } from './validate.js'
+import { optionalString, pathSegment, PHONE_CHANNELS, requireObject, requireOneOf, requireString, requireUuid } from './validate.js'
 import type { FactorChallengeWebAuthn, FactorVerifyWebAuthn, RelyingParty } from './webauthn-wire.js'
 
 /** auth-js hands out the QR code as a data URI; GoTrue sends raw SVG markup. */
@@ -105,7 +105,8 @@ export async function enrollFactor(http: Http, jwt: string, p: EnrollParams, opt
 }
 
 function relyingParty(rp: RelyingParty): RelyingParty {
-  const rpOrigins = rp.rpOrigins
+  // An object first: `webauthn: null` is a caller's mistake to refuse, not a property to read.
+  const rpOrigins = requireObject(rp, 'webauthn')['rpOrigins']
   if (rpOrigins !== undefined && (!Array.isArray(rpOrigins) || !rpOrigins.every((origin) => str(origin) && origin.length > 0))) {
     throw new AuthInvalidCredentialsError('webauthn.rpOrigins must be an array of origins')
   }

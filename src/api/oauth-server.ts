@@ -9,7 +9,7 @@ import type { Http } from '../http/client.js'
 import { isRecord } from '../http/json.js'
 import type { CallOptions } from '../types.js'
 import { malformedResponse } from './session-response.js'
-import { pathSegment, requireString, requireUuid } from './validate.js'
+import { pathSegment, requirePathText, requireString, requireUuid } from './validate.js'
 
 /** The app asking, as the consent page shows it (auth-js `OAuthAuthorizationClient`); empty fields are left out by the server. */
 export interface OAuthAuthorizationClient {
@@ -107,7 +107,7 @@ export function parseGrants(data: unknown): OAuthGrant[] {
  * const id = requireAuthorizationId(new URL(location.href).searchParams.get('authorization_id'))
  */
 export function requireAuthorizationId(authorizationId: unknown): string {
-  return requireString(authorizationId, 'authorizationId')
+  return requirePathText(authorizationId, 'authorizationId')
 }
 
 /**

@@ -108,6 +108,24 @@ export function captchaMeta(captchaToken: string | undefined): { captcha_token?:
   return captchaToken === undefined ? {} : { captcha_token: requireString(captchaToken, 'captchaToken') }
 }
 
+/**
+ * `value` if it is a non-empty string that can be a URL path segment: well-formed text, since a lone surrogate
+ * (`'\uD800'`) has no percent-encoding and `encodeURIComponent` throws a `URIError` on it. For ids that are
+ * not UUIDs (an OAuth authorization id, an identity id, a custom provider's identifier).
+ *
+ * @example
+ * const id = requirePathText(authorizationId, 'authorizationId')
+ */
+export function requirePathText(value: unknown, name: string): string {
+  const text = requireString(value, name)
+  try {
+    encodeURIComponent(text)
+  } catch {
+    throw new AuthInvalidCredentialsError(`${name} must be well-formed text`)
+  }
+  return text
+}
+
 /** Encodes a validated id for use as one URL path segment. */
 export function pathSegment(value: string): string {
   return encodeURIComponent(value)

@@ -40,9 +40,16 @@ function newestOf(stored: Session, heard: Session | null | undefined): Session {
   return heard && heard.refresh_token !== stored.refresh_token && heard.expires_at > stored.expires_at ? heard : stored
 }
 
-/** One turn of the event loop (not the injected clock: this is about task order, not time). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => globalThis.setTimeout(resolve, 0))
+/**
+ * How long a refresher granted the lock right after another tab's turn waits before trusting storage that
+ * still shows its own refresh token (see the refresher). Longer than the lag of a loaded machine, short
+ * enough to go unnoticed: refreshes start well before the access token expires.
+ */
+const CONTENDED_WAIT_MS = 500
+
+/** Waits `ms` on the global timer, not the injected clock: this is about other tabs' tasks, which run on real time. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => globalThis.setTimeout(resolve, ms))
 }
 
 /**
@@ -106,15 +113,17 @@ const verifyMfa = fromPromise<MfaVerifyOutput, MfaVerifyInput>(async ({ input, s
 const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, signal }) => {
   const { transport, store, coordinator, clock } = input.io
   return coordinator.withLock(
-    async () => {
+    async (lock) => {
       const { session: stored } = await store.read()
       if (signal.aborted) throw abortedError(signal)
       if (stored === null) return { outcome: 'signedOutElsewhere' as const }
       let latest = newestOf(stored, coordinator.lastHeard?.session)
       if (coordinator.crossContext && latest.refresh_token === input.session.refresh_token) {
-        // Across tabs the previous holder's storage write can trail the lock grant, while its
-        // announcement may already be queued: let that task run before spending the refresh token.
-        await nextTask()
+        // Across tabs the previous holder's storage write and announcement travel apart from the lock grant
+        // (through other processes) and can trail it. After an uncontended grant one task is enough for an
+        // announcement already queued; after a contended one, storage still showing our own token is no proof
+        // that the previous holder did not just spend it: give its news time to arrive.
+        await pause(lock.contended ? CONTENDED_WAIT_MS : 0)
         latest = newestOf(latest, coordinator.lastHeard?.session)
       }
       const rotatedElsewhere = latest.refresh_token !== input.session.refresh_token

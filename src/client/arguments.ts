@@ -40,8 +40,10 @@ function deliveryOf(
   contact: { email?: string },
   extra: { channel?: 'sms' | 'whatsapp'; emailRedirectTo?: string } | object,
 ): { channel: 'sms' | 'whatsapp' } | { redirectTo: string | undefined } {
-  if (contact.email === undefined) return { channel: 'channel' in extra ? (extra.channel ?? 'sms') : 'sms' }
-  return { redirectTo: 'emailRedirectTo' in extra ? extra.emailRedirectTo : undefined }
+  // Read, not tested with `in`: options that are no object (a string, a number) then read as none, not throw.
+  const { channel, emailRedirectTo } = extra as { channel?: 'sms' | 'whatsapp'; emailRedirectTo?: string }
+  if (contact.email === undefined) return { channel: channel ?? 'sms' }
+  return { redirectTo: emailRedirectTo }
 }
 
 export function signUpOperation(credentials: SignUpWithPasswordCredentials, options?: CallOptions): Extract<SignInOperation, { kind: 'signUp' }> {

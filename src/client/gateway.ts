@@ -21,7 +21,7 @@ export async function withSession<T>(core: ClientCore, call: (accessToken: strin
   try {
     return await call(session.access_token, session)
   } catch (error) {
-    if (endsSession(error)) core.actor.send({ type: 'SESSION_REVOKED', error, userId: session.user.id })
+    if (endsSession(error)) core.actor.send({ type: 'SESSION_REVOKED', error, token: session.access_token })
     throw error
   }
 }

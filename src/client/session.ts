@@ -11,7 +11,10 @@ export function toSession(response: TokenResponse, receivedAt: number): Session 
     access_token: response.access_token,
     token_type: response.token_type,
     expires_in: response.expires_in,
-    expires_at: Math.floor(receivedAt / 1000) + response.expires_in,
+    // Rounded up: a token whose lifetime is under a second (`expires_in: 0`) is then due at the next whole
+    // second at the earliest, not at once, so a server handing such tokens out gets one refresh a second from
+    // this client instead of an endless run of them.
+    expires_at: Math.ceil(receivedAt / 1000) + response.expires_in,
     refresh_token: response.refresh_token,
     user: response.user,
   }

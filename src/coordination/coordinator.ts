@@ -62,7 +62,8 @@ class StorageCoordinator implements Coordinator {
   async withLock<T>(fn: (lock: LockInfo) => Promise<T>, options: WithLockOptions): Promise<T> {
     const lease = await this.#acquire(options)
     try {
-      return await fn({ acquired: lease.acquired })
+      // The lease itself is the LockInfo (acquired, contended); `fn`'s type does not show it `release`.
+      return await fn(lease)
     } finally {
       lease.release()
     }
@@ -71,8 +72,10 @@ class StorageCoordinator implements Coordinator {
   publish(message: Omit<SessionMessage, 'from'>): void {
     if (this.#closed) return
     // The refresher announces inside the lock and the client again once the state is committed: one is enough.
+    // Only a session is deduplicated: a tab's second sign-out must reach the others like its first (the soak
+    // found tabs left signed in after sign out, sign in elsewhere, sign out again).
     const last = this.#lastPublished
-    if (last?.event === message.event && last.session?.refresh_token === message.session?.refresh_token) return
+    if (message.session && last?.event === message.event && last.session?.refresh_token === message.session.refresh_token) return
     this.#lastPublished = message
     broadcast(this.#storage, this.#key, this.#member, { type: 'session', event: message.event, session: message.session, from: this.id })
   }

@@ -13,6 +13,13 @@ export interface SessionMessage {
 export interface LockInfo {
   /** false when the wait timed out and the function runs without the lock. */
   acquired: boolean
+  /**
+   * true when the Web Lock was held or awaited by another context when this one asked for it, so this grant
+   * came right after another tab's turn. That tab's storage write and announcement travel to this one on
+   * their own, and can arrive after the grant: a refresher then waits for them before trusting storage.
+   * Never set by the in-process lock, whose holders' writes and messages are already here.
+   */
+  contended?: boolean
 }
 
 export interface WithLockOptions {
@@ -23,8 +30,7 @@ export interface WithLockOptions {
 }
 
 /** A held (or, after a timeout, not held) lock; `release` is idempotent. */
-export interface Lease {
-  readonly acquired: boolean
+export interface Lease extends Readonly<LockInfo> {
   release(): void
 }
 

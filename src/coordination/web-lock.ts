@@ -3,7 +3,11 @@ import { UNHELD_LEASE, type Lease, type LockBackend } from './types.js'
 
 /** The part of the Web Locks `LockManager` this module uses. */
 export interface LockManagerLike {
-  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void> | undefined): Promise<unknown>
+  request(
+    name: string,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<unknown> | undefined,
+  ): Promise<unknown>
 }
 
 /** `navigator.locks` when the runtime has Web Locks (browsers), else undefined (Node, most servers). */
@@ -25,6 +29,8 @@ export function findLockManager(): LockManagerLike | undefined {
  * running and cascades (the supabase-js orphaned-lock saga). A grant that arrives after the caller gave up
  * is released at once. If the lock manager refuses the request (sandboxed iframes and opaque origins reject
  * with `SecurityError`), the wait moves to `fallback`, so the caller neither fails nor waits out the timeout.
+ * The lock is first asked for `ifAvailable`: only when that is refused does the request queue, and the lease
+ * says it was `contended` (another context's turn came just before this one).
  *
  * @example
  * const lock = new WebLock(navigator.locks, 'lock:sb-abcd-auth-token', new FifoLock())
@@ -72,14 +78,20 @@ export class WebLock implements LockBackend {
         stopWaiting()
         this.#fallback.acquire(timeoutMs, signal).then(resolve, reject)
       }
-      let requested: Promise<unknown>
-      try {
-        requested = this.#locks.request(this.#name, { signal: request.signal }, () => {
+      // Asked `ifAvailable` first (Web Locks forbid a signal there): a null lock means another context holds
+      // or awaits it, and the request queues. The lock manager alone orders the tabs' turns, so a grant to
+      // the queued request is the one sure sign that another tab's turn came just before ours.
+      const ask = (options: { signal?: AbortSignal; ifAvailable?: boolean }): Promise<unknown> =>
+        this.#locks.request(this.#name, options, (lock) => {
+          if (!lock) return ask({ signal: request.signal })
           if (!waiting) return undefined
           stopWaiting()
           // The lock is held until this promise settles, i.e. until the lease is released.
-          return new Promise<void>((release) => resolve({ acquired: true, release: () => release() }))
+          return new Promise<void>((release) => resolve({ acquired: true, contended: !options.ifAvailable, release: () => release() }))
         })
+      let requested: Promise<unknown>
+      try {
+        requested = ask({ ifAvailable: true })
       } catch {
         refused()
         return

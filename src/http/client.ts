@@ -4,7 +4,7 @@
  * the state machine's decision.
  * @module
  */
-import { AuthError, AuthRetryableFetchError } from '../errors.js'
+import { AuthError, AuthInvalidCredentialsError, AuthRetryableFetchError } from '../errors.js'
 import type { CallOptions, FetchLike } from '../types.js'
 import { API_VERSION, API_VERSION_HEADER, CLIENT_INFO, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './constants.js'
 import { abortedError, errorFromResponse, networkError, redact, timeoutError } from './errors.js'
@@ -33,6 +33,11 @@ export interface RequestOptions extends CallOptions {
   body?: unknown
   /** Becomes the `redirect_to` query parameter. */
   redirectTo?: string
+  /**
+   * Reads the body instead of `response.text()`, e.g. to stop at a size limit (the JWKS fetch of
+   * `supabase-auth-machine/jwt`). What it throws becomes the transport's network error.
+   */
+  read?: (response: Response) => Promise<string>
 }
 
 export interface HttpResponse<T> {
@@ -80,9 +85,16 @@ export function effectiveTimeout(value: number | undefined, fallback: number): n
 
 /** The base URL, validated, without a trailing slash. @example normalizeBaseUrl('http://localhost:9999/') // 'http://localhost:9999' */
 export function normalizeBaseUrl(url: string): string {
-  if (typeof url !== 'string' || url.length === 0) throw new TypeError('createHttp: `url` is required')
-  // Validates early (a typo fails at construction, not on the first sign-in) and drops a trailing slash.
-  return new URL(url).toString().replace(/\/+$/, '')
+  // Validates early (a typo fails at construction, not on the first sign-in) and drops a trailing slash. Not a
+  // URL (a typo, a value of another type) is the caller's mistake: typed, not the `TypeError` of `new URL`.
+  if (typeof url === 'string') {
+    try {
+      return new URL(url).toString().replace(/\/+$/, '')
+    } catch {
+      // Not a URL: refused below.
+    }
+  }
+  throw new AuthInvalidCredentialsError('url must be a URL')
 }
 
 /**
@@ -174,7 +186,7 @@ export function createHttp(config: HttpConfig): Http {
 
       let text: string
       try {
-        text = await response.text()
+        text = await (options.read?.(response) ?? response.text())
       } catch (error) {
         // Headers arrived, the body did not: the connection dropped or a signal fired mid-stream.
         throw interruption(error, response.status)

@@ -15,7 +15,7 @@ import {
 import { API_VERSION, API_VERSION_HEADER } from './constants.js'
 import { isRecord, parseJson } from './json.js'
 
-/** Gateway and server statuses after which the same request may succeed (auth-js `NETWORK_ERROR_CODES`). */
+/** Gateway and server statuses after which the same request may succeed (auth-js `NETWORK_ERROR_CODES`). The transport treats every 5xx as retryable; this narrower list is for callers deciding when to retry. */
 export function isRetryableStatus(status: number): boolean {
   return (status >= 500 && status <= 504) || (status >= 520 && status <= 530)
 }
@@ -99,7 +99,9 @@ export function errorFromResponse(
   const message = redact(pickMessage(body) ?? `Request failed (HTTP ${status})`, secrets)
   const code: ErrorCode | undefined = pickCode(body, headers)
 
-  if (isRetryableStatus(status)) return new AuthRetryableFetchError(message, status, code ?? 'server_error')
+  // Any 5xx, not only the gateway statuses of `isRetryableStatus`: whatever its body says (a 505 or a 511
+  // naming `session_not_found`), a server error is no verdict on the session.
+  if (status > 499) return new AuthRetryableFetchError(message, status, code ?? 'server_error')
 
   const reasons = weakPasswordReasons(body)
   if (code === 'weak_password' || (code === undefined && reasons.length > 0)) {

@@ -9,7 +9,8 @@
  * `AbortSignal.any`, which allocates a signal and weak references on every call. Returns the detacher.
  */
 export function followAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
-  if (signal === undefined) return noop
+  // Anything but a signal (a caller without types passing `{}`) is no signal, rather than a TypeError.
+  if (typeof signal?.addEventListener != 'function') return noop
   if (signal.aborted) {
     controller.abort(signal.reason)
     return noop

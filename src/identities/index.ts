@@ -85,8 +85,8 @@ export async function linkIdentity(
   requireObject(credentials, 'credentials')
   if ('token' in credentials) {
     const body = idTokenBody(credentials, true)
-    const { access_token } = await core.requireSession()
-    return authResponse(await core.signIn({ kind: 'idToken', body, linkWith: access_token, options }, 'link the identity'))
+    // Made with the user's token, so through the session gateway: an answer that the session is gone ends it.
+    return authResponse(await withSession(core, (token) => core.signIn({ kind: 'idToken', body, linkWith: token, options }, 'link the identity')))
   }
   const { params, navigate } = oauthOperation(credentials, core.flowType, options)
   const { url } = await withSession(core, (token) =>

@@ -12,12 +12,19 @@ import type { Http } from '../http/index.js'
 import { transportOf } from '../http/transport-key.js'
 import type { CallOptions, Session } from '../types.js'
 import { signingKey } from './jwks.js'
+import { MAX_JWT_LENGTH } from './limits.js'
 
-/** Algorithms GoTrue signs with that are verified locally; anything else asymmetric is refused. */
+/** Algorithms GoTrue signs with that are verified locally. */
 const LOCAL_ALGORITHMS: ReadonlySet<string> = new Set(['ES256', 'RS256', 'EdDSA'])
+/** Shared-secret algorithms: only the server holds the secret, so it checks them. Anything else is refused. */
+const SERVER_ALGORITHMS: ReadonlySet<string> = new Set(['HS256', 'HS384', 'HS512'])
 
 export interface GetClaimsOptions extends CallOptions {
-  /** Verify with these keys only (no JWKS request); a token whose `kid` is not among them is refused. */
+  /**
+   * Verify with these keys only (no JWKS request); a token whose `kid` is not among them, or that has none, is
+   * refused, and so is one whose entry is not for its algorithm or for signatures (`alg`, `kty`, `use`,
+   * `key_ops`). HS256 tokens still go to the server: only it holds the secret.
+   */
   jwks?: { keys: readonly JWK[] }
   /**
    * Accept a token past its `exp`; its signature is still checked. (An HS256 token is checked by the server,
@@ -43,11 +50,14 @@ export interface ClaimsResult {
 /**
  * Verifies a JWT and returns its claims: `jwt`, or the client's current access token (refreshed first if it
  * is about to expire). Rejects with {@link AuthInvalidJwtError} for a bad signature, an expired or not-yet-valid
- * token, an unsupported algorithm or an unknown key in `options.jwks`; with {@link AuthSessionMissingError}
- * when no token is given and nobody is signed in; with the server's `AuthApiError` when it refuses the token.
+ * token, a token longer than 16 KiB (refused before it is decoded), a missing or unsupported algorithm (`none`
+ * included), a `crit` header, or an unknown key in `options.jwks`; with {@link AuthSessionMissingError}
+ * when no token is given and nobody is signed in; with the server's `AuthApiError` when it refuses the token;
+ * with `AuthInvalidTokenResponseError` when the key set is malformed or larger than 2 MiB.
  *
  * Keys are fetched once per server and kept 10 minutes; a token signed with a key not seen yet refetches at most
- * every 30 seconds, and is checked by the server when the key is still unknown (a rotation in progress).
+ * every 30 seconds, and is checked by the server when the key is still unknown (a rotation in progress). The
+ * token's `jku`, `x5u`, `jwk` and `x5c` headers are never read: keys come from the project's JWKS only.
  *
  * @example
  * ```ts
@@ -59,21 +69,31 @@ export interface ClaimsResult {
 export async function getClaims(auth: ClaimsSource, jwt?: string, options: GetClaimsOptions = {}): Promise<ClaimsResult> {
   const token = jwt ?? (await auth.getSession()).session?.access_token
   if (token === undefined) throw new AuthSessionMissingError()
+  // Before any decoding: splitting, base64 and JSON of a megabyte token would be the attacker's CPU, not ours.
+  if (typeof token === 'string' && token.length > MAX_JWT_LENGTH) throw new AuthInvalidJwtError(`JWT is longer than ${MAX_JWT_LENGTH} characters`)
   const decoded = decodeJwt(token)
   const { header, payload, signature } = decoded
+  // RFC 7515 §4.1.11: extensions we do not implement must be refused, not ignored (GoTrue sets none).
+  if (header['crit'] !== undefined) throw new AuthInvalidJwtError('JWT header lists critical extensions')
+  const alg = typeof header['alg'] === 'string' ? header['alg'] : undefined
+  // An unsigned token (`none`, or no `alg`) is refused here; it is not worth a request to the server.
+  if (alg === undefined || !(SERVER_ALGORITHMS.has(alg) || LOCAL_ALGORITHMS.has(alg))) {
+    throw new AuthInvalidJwtError(`Unsupported JWT algorithm ${JSON.stringify(alg ?? null).slice(0, 20)}`)
+  }
   const now = options.now ?? Date.now()
   checkTimes(payload, now, options.allowExpired === true)
 
-  const alg = typeof header['alg'] === 'string' ? header['alg'] : undefined
   const kid = typeof header['kid'] === 'string' && header['kid'] !== '' ? header['kid'] : undefined
   const result = { claims: payload, header, signature }
   const http = transportOf(auth)
   if (http === undefined) throw new AuthInvalidCredentialsError('getClaims needs a client made by createAuthClient')
-  if (alg === undefined || alg.startsWith('HS') || kid === undefined) {
+  // `options.jwks` means "these keys only": an asymmetric token without a kid cannot be among them.
+  const bySecret = SERVER_ALGORITHMS.has(alg)
+  if (kid === undefined && !bySecret && options.jwks !== undefined) throw new AuthInvalidJwtError('JWT has no kid to find its key by')
+  if (bySecret || kid === undefined) {
     await verifiedByServer(http, token, options)
     return result
   }
-  if (!LOCAL_ALGORITHMS.has(alg)) throw new AuthInvalidJwtError(`Unsupported JWT algorithm ${JSON.stringify(alg).slice(0, 20)}`)
 
   const key = await signingKey(http, kid, alg, now, options.jwks?.keys)
   if (key === undefined) {

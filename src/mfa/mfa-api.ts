@@ -7,6 +7,7 @@
 import { currentAal, nextAal } from '../../machines/session-facts.js'
 import * as api from '../api/index.js'
 import { requireObject } from '../api/validate.js'
+import { isRecord } from '../http/json.js'
 import { decodeJwt } from '../encoding/jwt.js'
 import type { AMREntry, CallOptions, Factor, TokenResponse } from '../types.js'
 import { mfaVerifyOperation } from '../client/arguments.js'
@@ -98,9 +99,9 @@ export class MfaApi {
     requireObject(params, 'params')
     const proof = 'webauthn' in params ? { webauthn: serializedProof(params.webauthn) } : { code: params.code }
     const operation = mfaVerifyOperation({ factorId: params.factorId, challengeId: params.challengeId, ...proof }, options)
-    // A token about to expire is refreshed first, so the server sees a live session.
-    await this.#core.requireSession()
-    const { response } = await this.#core.verifyMfa(operation)
+    // Through the session gateway: a token about to expire is refreshed first, so the server sees a live
+    // session, and an answer that the session or its user is gone ends the session as any call with it does.
+    const { response } = await withSession(this.#core, () => this.#core.verifyMfa(operation))
     return response
   }
 
@@ -135,7 +136,8 @@ export class MfaApi {
    */
   async listFactors(options?: CallOptions): Promise<FactorsList> {
     const user = await withSession(this.#core, (token) => api.getUser(this.#core.io.transport, token, options))
-    const all: Factor[] = user.factors ?? []
+    // `factors` is whatever the server sent: a list is read as far as it holds objects, anything else as none.
+    const all: Factor[] = Array.isArray(user.factors) ? user.factors.filter((factor) => isRecord(factor)) : []
     const verified = all.filter((factor) => factor.status === 'verified')
     return {
       all,

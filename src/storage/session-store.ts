@@ -52,7 +52,8 @@ export const DEFAULT_STORAGE_TIMEOUT_MS = 5_000
  *   to an in-memory copy for the rest of its life (seeded with the last value known to be stored) and
  *   fires `onDegraded` once: the app keeps working, signed in, without persistence.
  * - When a write fails, the now-stale value left in the adapter is removed best-effort: an old refresh
- *   token surviving a restart would be replayed and could get the whole token family revoked.
+ *   token surviving a restart would be replayed and could get the whole token family revoked. When a
+ *   removal fails, it is tried once more the same way.
  *
  * @example
  * const store = createSessionStore(defaultStorage(), defaultStorageKey(url))
@@ -149,7 +150,12 @@ class StorageSlot implements SessionStore {
       }
       const outcomes = await Promise.all(keys.map((k) => this.#call('removeItem', () => this.#storage.removeItem(k))))
       const failure = outcomes.find((outcome) => !outcome.ok)
-      if (failure !== undefined && !failure.ok) this.#degrade(failure.error)
+      if (failure !== undefined && !failure.ok) {
+        this.#degrade(failure.error)
+        // Tried once more, best-effort: a signed-out session left in the adapter would come back on reload
+        // and in every other tab sharing it (found by the soak: one removeItem that throws during a sign-out).
+        this.#scrub(keys)
+      }
     })
   }
 

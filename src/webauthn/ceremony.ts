@@ -60,7 +60,8 @@ export function credentialsOf(given: CredentialsLike | undefined): CredentialsLi
 
 function asPublicKeyCredential(credential: Credential | null, what: string): PublicKeyCredential {
   const candidate = credential as PublicKeyCredential | null
-  if (candidate === null || candidate.type !== 'public-key' || typeof candidate.rawId !== 'object' || typeof candidate.response !== 'object') {
+  // `== null`: an authenticator stand-in (a native bridge) may answer `undefined` rather than `null`.
+  if (candidate == null || candidate.type !== 'public-key' || typeof candidate.rawId !== 'object' || typeof candidate.response !== 'object') {
     throw new WebAuthnError(`The authenticator returned no ${what}`, 'ERROR_AUTHENTICATOR_GENERAL_ERROR', credential)
   }
   return candidate

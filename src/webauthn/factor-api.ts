@@ -110,8 +110,8 @@ export class WebAuthnFactorApi {
    */
   async verify(params: { factorId: string; challengeId: string; webauthn: FactorVerifyWebAuthn }, options?: CallOptions): Promise<TokenResponse> {
     const operation = mfaVerifyOperation(params, options)
-    await this.#core.requireSession()
-    const { response } = await this.#core.verifyMfa(operation)
+    // Through the session gateway, as `mfa(auth).verify`: an answer that the session is gone ends it.
+    const { response } = await withSession(this.#core, () => this.#core.verifyMfa(operation))
     return response
   }
 

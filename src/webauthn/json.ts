@@ -14,12 +14,21 @@ import type {
 import { malformedResponse } from '../api/session-response.js'
 import { base64UrlToBytes, bytesToBase64Url } from '../encoding/base64url.js'
 
-function toBuffer(value: string, what: string): ArrayBuffer {
+function toBuffer(value: string): ArrayBuffer {
+  const bytes = base64UrlToBytes(value)
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+}
+
+/**
+ * Runs a conversion of options the server sent. They are checked only as far as the ceremony needs them,
+ * so whatever else is wrong with them (a `user` missing, `allowCredentials` that is not a list, a descriptor
+ * that is `null`) meets the conversion: that is the server's malformed answer, never a `TypeError`.
+ */
+function fromServer<T>(convert: () => T): T {
   try {
-    const bytes = base64UrlToBytes(value)
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+    return convert()
   } catch {
-    throw malformedResponse(what)
+    throw malformedResponse('WebAuthn options')
   }
 }
 
@@ -29,7 +38,7 @@ function toBase64Url(value: ArrayBuffer | ArrayBufferView): string {
 }
 
 function descriptors(list: CredentialDescriptorJSON[] | undefined): PublicKeyCredentialDescriptor[] | undefined {
-  return list?.map((d) => ({ ...d, id: toBuffer(d.id, 'WebAuthn options'), transports: d.transports as AuthenticatorTransport[] | undefined }))
+  return list?.map((d) => ({ ...d, id: toBuffer(d.id), transports: d.transports as AuthenticatorTransport[] | undefined }))
 }
 
 /**
@@ -39,13 +48,15 @@ function descriptors(list: CredentialDescriptorJSON[] | undefined): PublicKeyCre
  * const publicKey = creationOptionsFromJson(challenge.webauthn.credential_options.publicKey)
  */
 export function creationOptionsFromJson(json: CreationOptionsJSON): PublicKeyCredentialCreationOptions {
-  const { challenge, user, excludeCredentials, ...rest } = json
-  return {
-    ...rest,
-    challenge: toBuffer(challenge, 'WebAuthn options'),
-    user: { ...user, id: toBuffer(user.id, 'WebAuthn options') },
-    ...(excludeCredentials === undefined ? {} : { excludeCredentials: descriptors(excludeCredentials) }),
-  }
+  return fromServer(() => {
+    const { challenge, user, excludeCredentials, ...rest } = json
+    return {
+      ...rest,
+      challenge: toBuffer(challenge),
+      user: { ...user, id: toBuffer(user.id) },
+      ...(excludeCredentials === undefined ? {} : { excludeCredentials: descriptors(excludeCredentials) }),
+    }
+  })
 }
 
 /**
@@ -55,12 +66,14 @@ export function creationOptionsFromJson(json: CreationOptionsJSON): PublicKeyCre
  * const publicKey = requestOptionsFromJson(challenge.options)
  */
 export function requestOptionsFromJson(json: RequestOptionsJSON): PublicKeyCredentialRequestOptions {
-  const { challenge, allowCredentials, ...rest } = json
-  return {
-    ...rest,
-    challenge: toBuffer(challenge, 'WebAuthn options'),
-    ...(allowCredentials === undefined ? {} : { allowCredentials: descriptors(allowCredentials) }),
-  }
+  return fromServer(() => {
+    const { challenge, allowCredentials, ...rest } = json
+    return {
+      ...rest,
+      challenge: toBuffer(challenge),
+      ...(allowCredentials === undefined ? {} : { allowCredentials: descriptors(allowCredentials) }),
+    }
+  })
 }
 
 /** What every credential carries, whichever ceremony made it. */

@@ -156,11 +156,11 @@ describe.skipIf(!hasChromium)(`the client in a browser${SKIP_NOTE}`, () => {
       (['a', 'b'] as const).map((name, index) =>
         (index === 0 ? a : b).h.evaluate(async (h, name) => {
           const { session } = (await h.pending.get(name)) as { session: { refresh_token: string } | null }
-          return {
-            refreshToken: session?.refresh_token,
-            status: h.clients.get(name)?.snapshot.status,
-            stored: (JSON.parse(localStorage.getItem('sb-127-auth-token') ?? 'null') as { refresh_token?: string } | null)?.refresh_token,
-          }
+          const stored = () => (JSON.parse(localStorage.getItem('sb-127-auth-token') ?? 'null') as { refresh_token?: string } | null)?.refresh_token
+          // B may have adopted A's tokens from A's announcement while A's write to localStorage, which reaches
+          // this renderer on its own path, is still on the way: give it (bounded) time to land.
+          for (let i = 0; i < 100 && stored() !== session?.refresh_token; i += 1) await new Promise((resolve) => setTimeout(resolve, 20))
+          return { refreshToken: session?.refresh_token, status: h.clients.get(name)?.snapshot.status, stored: stored() }
         }, name),
       ),
     )

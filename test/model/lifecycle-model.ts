@@ -151,7 +151,7 @@ export function candidateEvents(snapshot: ModelSnapshot): ModelEvent[] {
     })),
     { type: 'SIGNED_OUT_ELSEWHERE' },
     ...(current
-      ? [{ type: 'SESSION_REVOKED' as const, userId: current.user.id, error: new AuthSessionMissingError('Session from session_id claim in JWT does not exist', 403, 'session_not_found') }]
+      ? [{ type: 'SESSION_REVOKED' as const, token: current.access_token, error: new AuthSessionMissingError('Session from session_id claim in JWT does not exist', 403, 'session_not_found') }]
       : []),
     { type: 'STORAGE_DEGRADED' },
     ...AFTER_EVENT_TYPES.flatMap((type) => (['tick', 'due'] as const).map((elapsed) => ({ type, elapsed }))),

@@ -44,6 +44,7 @@ async function contend(coordinators: Coordinator[]) {
   let max = 0
   const order: number[] = []
   const acquired: boolean[] = []
+  const contended: boolean[] = []
   await Promise.all(
     coordinators.map((c, i) =>
       c.withLock(async (lock) => {
@@ -51,31 +52,43 @@ async function contend(coordinators: Coordinator[]) {
         max = Math.max(max, active)
         order.push(i)
         acquired.push(lock.acquired)
+        contended.push(lock.contended === true)
         await sleep(3)
         active -= 1
       }, { timeoutMs: 10_000 }),
     ),
   )
-  return { max, order, acquired }
+  return { max, order, acquired, contended }
 }
 
-/** A minimal in-memory Web Locks LockManager (exclusive mode, FIFO, abortable waits). */
+/** A minimal in-memory Web Locks LockManager (exclusive mode, FIFO, abortable waits, `ifAvailable`). */
 class FakeLockManager implements LockManagerLike {
   requests = 0
   readonly #held = new Set<string>()
   readonly #queues = new Map<string, Array<() => void>>()
 
-  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void> | undefined): Promise<unknown> {
+  request(
+    name: string,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<unknown> | undefined,
+  ): Promise<unknown> {
     this.requests += 1
     return new Promise((resolve, reject) => {
       const { signal } = options
       const queue = this.#queues.get(name) ?? []
       this.#queues.set(name, queue)
+      // As the Web Locks spec says: not available (held, or others waiting) → the callback gets null at once.
+      if (options.ifAvailable && (this.#held.has(name) || queue.length > 0)) {
+        Promise.resolve()
+          .then(() => callback(null))
+          .then(resolve, reject)
+        return
+      }
       const start = (): void => {
         signal?.removeEventListener('abort', onAbort)
         this.#held.add(name)
         Promise.resolve()
-          .then(callback)
+          .then(() => callback({ name, mode: 'exclusive' }))
           .then(resolve, reject)
           .finally(() => {
             this.#held.delete(name)
@@ -103,6 +116,8 @@ describe('withLock (in-process registry)', () => {
     expect(max).toBe(1)
     expect(order).toEqual([0, 1, 2, 3, 4])
     expect(acquired.every(Boolean)).toBe(true)
+    // The in-process lock never says so: its holders' writes and messages are in this context already.
+    expect((await contend(cs)).contended.some(Boolean)).toBe(false)
   })
 
   it('serializes calls made through the same coordinator too', async () => {
@@ -217,11 +232,29 @@ describe('withLock (Web Locks)', () => {
     const spy = vi.spyOn(locks, 'request')
     vi.stubGlobal('navigator', { locks })
     const storage = memoryStorage()
-    const { max, order } = await contend(Array.from({ length: 4 }, () => coordinator(storage)))
+    const { max, order, contended } = await contend(Array.from({ length: 4 }, () => coordinator(storage)))
     expect(max).toBe(1)
     expect(order).toEqual([0, 1, 2, 3])
-    expect(spy).toHaveBeenCalledTimes(4)
-    expect(spy.mock.calls[0]?.[0]).toBe(`lock:${KEY}`)
+    // Each asks `ifAvailable` first; the three that find it taken queue with a second request.
+    expect(spy).toHaveBeenCalledTimes(7)
+    expect(spy.mock.calls.every(([name]) => name === `lock:${KEY}`)).toBe(true)
+    expect(contended).toEqual([false, true, true, true])
+  })
+
+  it('calls a grant contended only when another holder or waiter was there first', async () => {
+    vi.stubGlobal('navigator', { locks: new FakeLockManager() })
+    const storage = memoryStorage()
+    const alone = await coordinator(storage).withLock(async (lock) => lock.contended, { timeoutMs: 1_000 })
+    await tick() // the lock manager learns of a release asynchronously, as across processes
+    const after = await coordinator(storage).withLock(async (lock) => lock.contended, { timeoutMs: 1_000 })
+    expect([alone, after]).toEqual([false, false])
+    const gate = deferred()
+    const held = coordinator(storage).withLock(() => gate.promise, { timeoutMs: 10_000 })
+    const queued = coordinator(storage).withLock(async (lock) => lock.contended, { timeoutMs: 10_000 })
+    await tick()
+    gate.resolve()
+    await held
+    expect(await queued).toBe(true)
   })
 
   it('gives up waiting after the timeout and runs unlocked', async () => {

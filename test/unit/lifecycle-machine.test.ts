@@ -380,17 +380,19 @@ describe('sessions changed elsewhere', () => {
     const session = fakeSession()
     const { actor, forget } = start({ restore: async () => ({ session }) })
     await settle(actor, 'authenticated')
-    actor.send({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), userId: session.user.id })
+    actor.send({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), token: session.access_token })
     expect(status(actor)).toBe('signedOut')
     expect(actor.getSnapshot().context.reason).toBe('revoked')
     expect(forget).toHaveBeenCalledTimes(1)
   })
 
-  it('SESSION_REVOKED learned with another user\'s token leaves the current session alone', async () => {
-    const { actor } = start({ restore: async () => ({ session: fakeSession() }) })
+  it('SESSION_REVOKED learned with a token the client no longer holds (even the same user\'s) leaves the current session alone', async () => {
+    const session = fakeSession()
+    const { actor } = start({ restore: async () => ({ session }) })
     await settle(actor, 'authenticated')
-    expect(actor.getSnapshot().can({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), userId: 'someone-else' })).toBe(false)
-    actor.send({ type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), userId: 'someone-else' })
+    const old = { type: 'SESSION_REVOKED', error: new AuthApiError('gone', 403, 'session_not_found'), token: `${session.access_token}-replaced` } as const
+    expect(actor.getSnapshot().can(old)).toBe(false)
+    actor.send(old)
     expect(status(actor)).toBe('authenticated')
   })
 })

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { chromium, type Browser, type BrowserContext, type JSHandle, type Page } from 'playwright-core'
 import { createAdminClient, type AdminClient } from '../../../src/admin/index.js'
-import { startAuthServer, type AuthServer } from '../../../src/testing/index.js'
+import { startAuthServer, type AuthServer, type AuthServerOptions } from '../../../src/testing/index.js'
 import type { Harness, PageConfig, PageGlobal } from './page-entry.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
@@ -55,10 +55,18 @@ export interface BrowserWorld {
   close(): Promise<void>
 }
 
-async function bundle(dir: string): Promise<string> {
+/** What a test file may change about its world; every field is optional. */
+export interface BrowserWorldOptions {
+  /** Options of the local auth server (e.g. a short `refreshTokenReuseInterval`). */
+  server?: AuthServerOptions
+  /** The page script's entry, absolute; default `page-entry.ts`. It must publish `globalThis.harness`. */
+  pageEntry?: string
+}
+
+async function bundle(dir: string, entry: string): Promise<string> {
   const outfile = join(dir, 'harness.js')
   // xstate and rxjs are bundled in; nothing from node: may reach the page, so the build fails if it does.
-  await build({ entryPoints: [PAGE_ENTRY], outfile, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent' })
+  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent' })
   return readFile(outfile, 'utf8')
 }
 
@@ -98,12 +106,12 @@ async function attach(page: Page): Promise<Tab> {
 }
 
 /** Call in `beforeAll`; `close()` in `afterAll`. */
-export async function openBrowserWorld(): Promise<BrowserWorld> {
+export async function openBrowserWorld(options: BrowserWorldOptions = {}): Promise<BrowserWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'sam-browser-'))
-  const server = await startAuthServer()
+  const server = await startAuthServer(options.server)
   const cleanups: Array<() => Promise<void>> = [() => server.close(), () => rm(dir, { recursive: true, force: true })]
   try {
-    const script = await bundle(dir)
+    const script = await bundle(dir, options.pageEntry ?? PAGE_ENTRY)
     const pages = await servePage({ url: server.url, apiKey: server.anonKey }, script)
     cleanups.push(
       () =>

@@ -50,7 +50,8 @@ function requestUrl(input: Parameters<typeof fetch>[0]): string {
   return input.url
 }
 
-const harness: Harness = {
+/** The page's harness, exported so a page script that extends it (`tabs-page.ts`) keeps this module in its bundle. */
+export const harness: Harness = {
   lib,
   config: page.harnessConfig,
   clients: new Map(),
