@@ -58,6 +58,7 @@ export type {
   FactorVerifyWebAuthn,
   IdTokenGrantBody,
   MfaProof,
+  PasskeySignInBody,
   PasswordGrantParams,
   PkceParams,
   RegistrationResponseJSON,
