@@ -6,6 +6,8 @@
  * inputs to prove the page ran the build, not the sources.
  */
 import { rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
@@ -69,4 +71,28 @@ export async function bundleBuiltPage(name: string, pageEntry: string, entries: 
     buildDir,
     remove: () => rm(resolve(ROOT, buildDir), { recursive: true, force: true }),
   }
+}
+
+/**
+ * Serves an app page at `/` (its config as the global `configGlobal`) and its script at `/app.js`, on the
+ * loopback address chromium resolves `localhost` to, so the origin is `http://localhost:<port>`.
+ *
+ * @example
+ * const { server, origin } = await serveAppPage({ title: 'web3 app', configGlobal: 'web3PageConfig', config: () => cfg, script: () => page.script })
+ */
+export function serveAppPage(page: { title: string; configGlobal: string; config: () => unknown; script: () => string }): Promise<{ server: Server; origin: string }> {
+  const html = (): string => `<!doctype html><meta charset="utf-8"><title>${page.title}</title>
+<script>globalThis.${page.configGlobal} = ${JSON.stringify(page.config()).replaceAll('<', '\\u003c')}</script>
+<script type="module" src="/app.js"></script>`
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    if (path !== '/' && path !== '/app.js') return void res.writeHead(404).end()
+    const isScript = path === '/app.js'
+    res.writeHead(200, { 'content-type': `text/${isScript ? 'javascript' : 'html'}; charset=utf-8`, 'cache-control': 'no-store' })
+    res.end(isScript ? page.script() : html())
+  })
+  return new Promise((done, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => done({ server, origin: `http://localhost:${(server.address() as AddressInfo).port}` }))
+  })
 }

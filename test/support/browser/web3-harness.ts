@@ -6,14 +6,13 @@
  * headless Debian chromium.
  */
 import { rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type JSHandle } from 'playwright-core'
 import { startAuthServer, type AuthServer } from '../../../src/testing/index.js'
 import { CHROMIUM, CHROMIUM_ARGS } from './browser-harness.js'
-import { bundleBuiltPage } from './built-page.js'
+import { bundleBuiltPage, serveAppPage } from './built-page.js'
 import type { Op, Web3App, Web3Outcome, Web3PageConfig, Web3View } from './web3-page.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -41,26 +40,8 @@ export interface Web3World {
   close(): Promise<void>
 }
 
-function html(config: Web3PageConfig): string {
-  const json = JSON.stringify(config).replaceAll('<', '\\u003c')
-  return `<!doctype html><meta charset="utf-8"><title>web3 app</title>
-<script>globalThis.web3PageConfig = ${json}</script>
-<script type="module" src="/app.js"></script>`
-}
-
-/** Serves the page at `/` and its script at `/app.js`, on the loopback address chromium resolves `localhost` to. */
 function servePage(config: () => Web3PageConfig, script: () => string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
-    if (path !== '/' && path !== '/app.js') return void res.writeHead(404).end()
-    const isScript = path === '/app.js'
-    res.writeHead(200, { 'content-type': `text/${isScript ? 'javascript' : 'html'}; charset=utf-8`, 'cache-control': 'no-store' })
-    res.end(isScript ? script() : html(config()))
-  })
-  return new Promise((done, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => done({ server, origin: `http://localhost:${(server.address() as AddressInfo).port}` }))
-  })
+  return serveAppPage({ title: 'web3 app', configGlobal: 'web3PageConfig', config, script })
 }
 
 async function openAppTab(context: BrowserContext, url: string): Promise<Web3Tab> {

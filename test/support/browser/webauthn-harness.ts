@@ -8,15 +8,14 @@
  */
 import { randomUUID } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type CDPSession, type JSHandle, type Page } from 'playwright-core'
 import { createAdminClient, type AdminClient } from '../../../src/admin/index.js'
 import { startAuthServer, type AuthServer } from '../../../src/testing/index.js'
 import { CHROMIUM, CHROMIUM_ARGS } from './browser-harness.js'
-import { bundleBuiltPage } from './built-page.js'
+import { bundleBuiltPage, serveAppPage } from './built-page.js'
 import type { ClientView, Op, Outcome, WebAuthnApp, WebAuthnPageConfig, WebAuthnPageGlobal } from './webauthn-page.js'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -87,29 +86,8 @@ export interface WebAuthnWorld {
   close(): Promise<void>
 }
 
-function html(config: WebAuthnPageConfig): string {
-  const json = JSON.stringify(config).replaceAll('<', '\\u003c')
-  return `<!doctype html><meta charset="utf-8"><title>webauthn app</title>
-<script>globalThis.webauthnPageConfig = ${json}</script>
-<script type="module" src="/app.js"></script>`
-}
-
-/**
- * Serves the app page at `/` and its script at `/app.js` on `localhost`. Listening on the loopback
- * address chromium resolves `localhost` to is what makes the origin `http://localhost:<port>`.
- */
 function servePage(config: () => WebAuthnPageConfig, script: () => string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
-    if (path !== '/' && path !== '/app.js') return void res.writeHead(404).end()
-    const isScript = path === '/app.js'
-    res.writeHead(200, { 'content-type': `text/${isScript ? 'javascript' : 'html'}; charset=utf-8`, 'cache-control': 'no-store' })
-    res.end(isScript ? script() : html(config()))
-  })
-  return new Promise((done, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => done({ server, origin: `http://localhost:${(server.address() as AddressInfo).port}` }))
-  })
+  return serveAppPage({ title: 'webauthn app', configGlobal: 'webauthnPageConfig', config, script })
 }
 
 function closeServer(server: Server): () => Promise<void> {
