@@ -28,6 +28,7 @@ export const ENTRIES = {
   jwt: 'src/jwt/index.ts',
   mfa: 'src/mfa/index.ts',
   identities: 'src/identities/index.ts',
+  confirmations: 'src/confirmations/index.ts',
   inspect: 'src/inspect/index.ts',
   svelte: 'src/svelte/index.ts',
   angular: 'src/angular/index.ts',

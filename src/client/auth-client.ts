@@ -19,7 +19,6 @@ import {
   passwordOperation,
   recoverRequest,
   refreshTokenOperation,
-  resendRequest,
   setSessionOperation,
   signOutScope,
   signUpOperation,
@@ -41,7 +40,6 @@ import type {
   AuthStateChangeSubscription,
   AuthTokenResponsePassword,
   OAuthResponse,
-  ResendParams,
   SignInAnonymouslyCredentials,
   SignInWithOAuthCredentials,
   SignInWithPasswordCredentials,
@@ -262,27 +260,9 @@ export class AuthClient {
     return withPkceChallenge(this.#core, { recovery: true }, (pkce) => api.recover(this.#core.io.transport, email, { ...request, ...pkce }, options))
   }
 
-  /**
-   * Re-sends a sign-up confirmation, or the code of a pending email/phone change.
-   * @example await auth.resend({ type: 'signup', email: 'a@example.com' })
-   */
-  async resend(params: ResendParams, options?: CallOptions): Promise<AuthOtpResponse> {
-    this.#core.assertLive()
-    const request = resendRequest(params)
-    const { messageId } = await withPkceChallenge(this.#core, { applies: request.email !== undefined }, (pkce) =>
-      api.resend(this.#core.io.transport, { ...request, ...pkce }, options),
-    )
-    return { user: null, session: null, messageId }
-  }
 
-  /**
-   * Sends a nonce to the user's email or phone, for `updateUser({ password, nonce })`.
-   * @example await auth.reauthenticate()
-   */
-  async reauthenticate(options?: CallOptions): Promise<AuthResponse> {
-    await withSession(this.#core, (token) => api.reauthenticate(this.#core.io.transport, token, options))
-    return { user: null, session: null }
-  }
+
+
 
   /**
    * Signs out. `local` and `global` end this session here whatever the server answers (a server failure

@@ -11,6 +11,7 @@ import { isAuthError } from '../../src/errors.js'
 import { countingFetch, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
+import { resend } from '../../src/confirmations/index.js'
 
 let target: Target
 
@@ -63,10 +64,10 @@ const clientCases: Case[] = [
   ['resetPasswordForEmail empty', (a) => a.resetPasswordForEmail('')],
   ['resetPasswordForEmail not a string', (a) => a.resetPasswordForEmail(junk(42))],
   ['resetPasswordForEmail redirectTo not a string', (a) => a.resetPasswordForEmail(uniqueEmail('bad'), junk({ redirectTo: 5 }))],
-  ['resend(null)', (a) => a.resend(junk(null))],
-  ['resend unknown type', (a) => a.resend(junk({ type: 'bogus', email: uniqueEmail('bad') }))],
-  ['resend signup without email', (a) => a.resend(junk({ type: 'signup' }))],
-  ['resend sms with an email', (a) => a.resend(junk({ type: 'sms', email: uniqueEmail('bad') }))],
+  ['resend(null)', (a) => resend(a, junk(null))],
+  ['resend unknown type', (a) => resend(a, junk({ type: 'bogus', email: uniqueEmail('bad') }))],
+  ['resend signup without email', (a) => resend(a, junk({ type: 'signup' }))],
+  ['resend sms with an email', (a) => resend(a, junk({ type: 'sms', email: uniqueEmail('bad') }))],
   ['signOut unknown scope', (a) => a.signOut(junk({ scope: 'bogus' }))],
   ['signInWithOAuth(null)', (a) => a.signInWithOAuth(junk(null))],
   ['signInWithOAuth without a provider', (a) => a.signInWithOAuth(junk({ options: { skipBrowserRedirect: true } }))],

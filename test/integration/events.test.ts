@@ -7,6 +7,7 @@ import type { AuthChangeEvent, Session } from '../../src/types.js'
 import { countingFetch, record, refusal, rejection, serverSettings, signedInClient, untilStatus, type ServerSettings } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
+import { reauthenticate, resend } from '../../src/confirmations/index.js'
 
 let target: Target
 let settings: ServerSettings
@@ -262,7 +263,7 @@ describe('dispose', () => {
       getSession: () => disposed.getSession(),
       getUser: () => disposed.getUser(),
       updateUser: () => disposed.updateUser({ data: { a: 1 } }),
-      reauthenticate: () => disposed.reauthenticate(),
+      reauthenticate: () => reauthenticate(disposed),
       signOut: () => disposed.signOut(),
       'mfa.listFactors': () => mfa(disposed).listFactors(),
       'mfa.enroll': () => mfa(disposed).enroll({ factorType: 'totp' }),
@@ -277,7 +278,7 @@ describe('dispose', () => {
     const calls: Record<string, () => unknown> = {
       signInWithOtp: () => disposed.signInWithOtp({ email }),
       resetPasswordForEmail: () => disposed.resetPasswordForEmail(email),
-      resend: () => disposed.resend({ type: 'signup', email }),
+      resend: () => resend(disposed, { type: 'signup', email }),
     }
     expect(await refusalCodes(calls)).toEqual({ signInWithOtp: 'disposed', resetPasswordForEmail: 'disposed', resend: 'disposed' })
     expect(counter.count).toBe(0)

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuthPKCECodeVerifierMissingError, memoryStorage, type AuthClient, type SupportedStorage } from '../../src/index.js'
 import { countingFetch, record, rejection } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
+import { resend } from '../../src/confirmations/index.js'
 
 let target: Target
 const KEY = 'sb-pkce-test-auth-token'
@@ -193,7 +194,7 @@ describe.skipIf(realGotrue)('PKCE for an email change and a resent confirmation'
       const auth = server.client({ storage, storageKey: KEY })
       await auth.signUp({ email, password: PASSWORD, options: { emailRedirectTo: APP } })
       const first = server.local!.outbox.latest(email, 'signup')
-      await auth.resend({ type: 'signup', email, options: { emailRedirectTo: APP } })
+      await resend(auth, { type: 'signup', email, options: { emailRedirectTo: APP } })
       expect(JSON.parse(storage.getItem(`${KEY}-flows-code-verifier`) as string)).toHaveLength(2)
       const mail = server.local!.outbox.latest(email, 'signup')
       expect(mail?.tokenHash).toMatch(/^pkce_/)

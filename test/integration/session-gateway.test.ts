@@ -8,6 +8,7 @@ import type { AuthClient } from '../../src/index.js'
 import { record, rejection, signedInClient } from '../support/flows.js'
 import { openTarget, type Target } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
+import { reauthenticate } from '../../src/confirmations/index.js'
 
 let target: Target
 
@@ -23,7 +24,7 @@ const UNKNOWN_FACTOR = '00000000-0000-4000-8000-000000000000'
 const calls: Array<[string, (auth: AuthClient) => Promise<unknown>]> = [
   ['getUser', (auth) => auth.getUser()],
   ['updateUser', (auth) => auth.updateUser({ data: { theme: 'dark' } })],
-  ['reauthenticate', (auth) => auth.reauthenticate()],
+  ['reauthenticate', (auth) => reauthenticate(auth)],
   ['signOut others', (auth) => auth.signOut({ scope: 'others' })],
   ['mfa.enroll', (auth) => mfa(auth).enroll({ factorType: 'totp', friendlyName: 'gateway' })],
   ['mfa.challenge', (auth) => mfa(auth).challenge({ factorId: UNKNOWN_FACTOR })],

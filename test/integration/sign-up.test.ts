@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { claimsOf, record, rejection, serverSettings, type ServerSettings } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, type Target, uniqueEmail, uniquePhone } from '../support/target.js'
+import { resend } from '../../src/confirmations/index.js'
 
 let target: Target
 /** A second server whose email sign-ups need confirmation (the same server when `GOTRUE_URL` is set). */
@@ -122,7 +123,7 @@ describe('signUp with email, confirmation required', () => {
       await auth.signUp({ email, password: PASSWORD })
       const first = fresh.local?.outbox.latest(email, 'signup')
 
-      const result = await auth.resend({ type: 'signup', email })
+      const result = await resend(auth, { type: 'signup', email })
       expect(result).toEqual({ user: null, session: null, messageId: null })
       if (fresh.local) {
         const second = fresh.local.outbox.latest(email, 'signup')

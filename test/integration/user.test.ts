@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countingFetch, record, rejection, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, type Target, uniqueEmail } from '../support/target.js'
+import { reauthenticate } from '../../src/confirmations/index.js'
 
 let target: Target
 
@@ -128,7 +129,7 @@ describe('reauthenticate', () => {
   it('resolves with no session change and sends a nonce', async () => {
     const { auth, email, session } = await signedInClient(target, 'reauth')
     const rec = record(auth)
-    expect(await auth.reauthenticate()).toEqual({ user: null, session: null })
+    expect(await reauthenticate(auth)).toEqual({ user: null, session: null })
     expect(auth.snapshot.session).toBe(session)
     expect(rec.events).toEqual(['INITIAL_SESSION'])
     if (target.local) expect(target.local.outbox.latest(email, 'reauthentication')?.otp).toMatch(/^\d{6}$/)
@@ -150,7 +151,7 @@ describe('reauthenticate', () => {
       const needed = await rejection(auth.updateUser({ password: newPassword }))
       expect(needed).toMatchObject({ name: 'AuthApiError', code: 'reauthentication_needed', status: 400 })
 
-      await auth.reauthenticate()
+      await reauthenticate(auth)
       const nonce = strict.local?.outbox.latest(email, 'reauthentication')?.otp ?? ''
       const bad = await rejection(auth.updateUser({ password: newPassword, nonce: nonce === '000000' ? '111111' : '000000' }))
       expect(bad).toMatchObject({ name: 'AuthApiError', code: 'reauthentication_not_valid', status: 422 })
@@ -164,7 +165,7 @@ describe('reauthenticate', () => {
   })
 
   it('rejects with AuthSessionMissingError when signed out', async () => {
-    const error = await rejection(target.client().reauthenticate())
+    const error = await rejection(reauthenticate(target.client()))
     expect(error.name).toBe('AuthSessionMissingError')
   })
 })

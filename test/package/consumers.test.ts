@@ -58,6 +58,7 @@ import { createAuthClient, memoryStorage, type AuthClient, type AuthState, type 
 import * as admin from 'supabase-auth-machine/admin'
 import * as jwt from 'supabase-auth-machine/jwt'
 import * as identities from 'supabase-auth-machine/identities'
+import { resend, reauthenticate } from 'supabase-auth-machine/confirmations'
 import { mfa as mfaOf, type MfaApi } from 'supabase-auth-machine/mfa'
 import { redactedInspector } from 'supabase-auth-machine/inspect'
 import { passkey, type PasskeyApi } from 'supabase-auth-machine/webauthn'
@@ -81,7 +82,8 @@ export async function run(): Promise<string[]> {
   const service: admin.AdminClient = admin.createAdminClient({ url: server.url, serviceRoleKey: server.serviceRoleKey })
   const { claims }: jwt.ClaimsResult = await jwt.getClaims(auth)
   const { identities: linked } = await identities.getUserIdentities(auth).catch(() => ({ identities: [] }))
-  if (!(claims.sub && actor && mfa && passkeys && consent && typeof signInWithWeb3 === 'function' && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
+  const { messageId } = await resend(auth, { type: 'signup', email: 'nobody@example.com' }).catch(() => ({ messageId: null }))
+  if (!(claims.sub && actor && mfa && passkeys && consent && typeof signInWithWeb3 === 'function' && typeof reauthenticate === 'function' && messageId !== undefined && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
   subscription.unsubscribe()
   auth.dispose()
   await server.close()

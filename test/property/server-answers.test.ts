@@ -27,6 +27,7 @@ import { endsSession, type SessionEffect } from './support/oracle.js'
 import { publishJwks, type RouteName } from './support/routes.js'
 import { propertyRuns, propertyTimeout } from './support/runs.js'
 import { accessToken, CHALLENGE_ID, CLIENT_ID, es256Signer, FACTOR_ID, OTHER_ID, secret } from './support/wire.js'
+import { reauthenticate, resend } from '../../src/confirmations/index.js'
 
 interface Context {
   auth: AuthClient
@@ -57,7 +58,7 @@ const rows: Row[] = [
   { name: 'signInWithOtp', target: 'otp', effect: 'keeps', call: ({ auth }) => auth.signInWithOtp({ email: 'ada@example.com' }) },
   { name: 'verifyOtp', target: 'verify', effect: 'keeps', call: ({ auth, secret }) => auth.verifyOtp({ email: 'ada@example.com', token: secret('otp'), type: 'email' }) },
   { name: 'verifyOtp (token hash)', target: 'verify', effect: 'keeps', call: ({ auth, secret }) => auth.verifyOtp({ token_hash: secret('hash'), type: 'recovery' }) },
-  { name: 'resend', target: 'resend', effect: 'keeps', call: ({ auth }) => auth.resend({ type: 'signup', email: 'ada@example.com' }) },
+  { name: 'resend', target: 'resend', effect: 'keeps', call: ({ auth }) => resend(auth, { type: 'signup', email: 'ada@example.com' }) },
   { name: 'resetPasswordForEmail', target: 'recover', effect: 'keeps', call: ({ auth }) => auth.resetPasswordForEmail('ada@example.com') },
   {
     name: 'exchangeCodeForSession',
@@ -78,7 +79,7 @@ const rows: Row[] = [
   { name: 'updateUser (data)', target: 'userPut', effect: 'gateway', call: ({ auth }) => auth.updateUser({ data: { theme: 'dark' } }) },
   { name: 'updateUser (password)', target: 'userPut', effect: 'gateway', call: ({ auth, secret }) => auth.updateUser({ password: secret('password') }) },
   { name: 'updateUser (email, PKCE)', target: 'userPut', effect: 'gateway', call: ({ auth }) => auth.updateUser({ email: 'new@example.com' }) },
-  { name: 'reauthenticate', target: 'reauthenticate', effect: 'gateway', call: ({ auth }) => auth.reauthenticate() },
+  { name: 'reauthenticate', target: 'reauthenticate', effect: 'gateway', call: ({ auth }) => reauthenticate(auth) },
   { name: 'signOut (others)', target: 'logout', effect: 'gateway', call: ({ auth }) => auth.signOut({ scope: 'others' }) },
   { name: 'signOut (global)', target: 'logout', effect: 'signOut', call: ({ auth }) => auth.signOut() },
   { name: 'signOut (local)', target: 'logout', effect: 'signOut', call: ({ auth }) => auth.signOut({ scope: 'local' }) },

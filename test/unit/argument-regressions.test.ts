@@ -13,6 +13,7 @@ import { oauth } from '../../src/oauth/index.js'
 import { signInWithPasskey } from '../../src/webauthn/index.js'
 import { fakeSession } from '../support/fake-session.js'
 import { json, startTestServer, tokenBody, userBody, type TestServer } from '../support/http-test-server.js'
+import { reauthenticate, resend } from '../../src/confirmations/index.js'
 
 const EMAIL = 'ada@example.com'
 const PASSWORD = 'correct-horse-battery'
@@ -79,13 +80,13 @@ describe('options that are not objects are read as none', () => {
 describe('a signal that is not an AbortSignal is no signal', () => {
   it('resend(params, { timeout: 5000, signal: "{}" }) sends, not a TypeError', async () => {
     const auth = await signedIn()
-    expect(await outcome(() => auth.resend({ type: 'signup', email: EMAIL }, junk({ timeout: 5000, signal: '{}' })))).toEqual({ name: 'resolved' })
+    expect(await outcome(() => resend(auth, { type: 'signup', email: EMAIL }, junk({ timeout: 5000, signal: '{}' })))).toEqual({ name: 'resolved' })
     auth.dispose()
   })
 
   it('reauthenticate({ timeout: 5000, signal: new Promise(() => {}) }) sends, not a TypeError', async () => {
     const auth = await signedIn()
-    expect(await outcome(() => auth.reauthenticate(junk({ timeout: 5000, signal: new Promise(() => {}) })))).toEqual({ name: 'resolved' })
+    expect(await outcome(() => reauthenticate(auth, junk({ timeout: 5000, signal: new Promise(() => {}) })))).toEqual({ name: 'resolved' })
     auth.dispose()
   })
 
