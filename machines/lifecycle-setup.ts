@@ -166,6 +166,8 @@ export const lifecycleSetup = setup({
     forgetStoredSession: () => {},
     /** Provided by the client: write `context.session` to storage after a change that no actor persisted. */
     persistSession: () => {},
+    /** Provided by the client: after another client signed out, remove the session in hand from storage if a write of ours put it back. */
+    forgetCrossedWrite: () => {},
 
     /** The caller joins the operation already in flight and gets its result; nothing else changes. */
     joinInFlight: () => {},

@@ -22,7 +22,7 @@ import {
   signOutInput,
   verifyMfaInput,
 } from './lifecycle-setup.js'
-import type { LandingOutput } from './lifecycle-types.js'
+import type { LandingOutput, LifecycleEvent } from './lifecycle-types.js'
 
 /**
  * A sign-in or second-factor attempt failed: back to whatever status the existing session (or its
@@ -35,6 +35,21 @@ const attemptFailed = {
     { type: 'replyWithError', params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
   ],
 } as const
+
+type SessionNews = { event: Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }> }
+
+/** Another client signed in or rotated the tokens: its session becomes the one in hand, announced as its news. */
+const takeSessionFromElsewhere = [
+  { type: 'storeSession', params: ({ event }: SessionNews) => ({ session: event.session }) },
+  { type: 'announce', params: ({ event }: SessionNews) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
+] as const
+
+/** Another client signed out: so is this one. */
+const takeSignOutFromElsewhere = [
+  'forgetCrossedWrite',
+  { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
+  { type: 'clearSession', params: { reason: 'signOut', error: null } },
+] as const
 
 /**
  * Back from a provider or an email link with a credential in the URL: it is completed before anything
@@ -111,13 +126,7 @@ const signedOut = lifecycleSetup.createStateConfig({
   on: {
     SIGN_IN: { target: 'signingIn' },
     REDIRECT: { target: 'signingIn.leavingForProvider' },
-    SESSION_CHANGED_ELSEWHERE: {
-      target: 'resolvingStatus',
-      actions: [
-        { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
-        { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
-      ],
-    },
+    SESSION_CHANGED_ELSEWHERE: { target: 'resolvingStatus', actions: takeSessionFromElsewhere },
   },
 })
 
@@ -127,6 +136,10 @@ const signingIn = lifecycleSetup.createStateConfig({
     // A newer sign-in replaces the one in flight; the older callers are told it was superseded.
     SIGN_IN: { target: '.credentials', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
     REDIRECT: { target: '.leavingForProvider', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
+    // Taken without leaving: a sign-in that succeeds replaces this news, and one that fails falls back to the
+    // session in hand, which must then be what other clients made of it meanwhile, not what it was before.
+    SESSION_CHANGED_ELSEWHERE: { actions: takeSessionFromElsewhere },
+    SIGNED_OUT_ELSEWHERE: { guard: 'hasSession', actions: takeSignOutFromElsewhere },
   },
   states: {
     credentials: {
@@ -192,9 +205,9 @@ const signingIn = lifecycleSetup.createStateConfig({
  * The three signed-in statuses. What they share is said here once: the refresh timer, the operations
  * that start from any of them, and the news that the session changed or ended elsewhere.
  *
- * `SESSION_CHANGED_ELSEWHERE` is taken here and in `signedOut`, not in the busy statuses, on purpose: a
- * refresh re-reads storage under the lock (it adopts, or finds the session gone), a sign-in's result
- * replaces whatever another client did, and a sign-out or restore is about to read or clear storage anyway.
+ * News from other clients is taken here, in `signedOut`, while signing in and (a new session) while
+ * refreshing; a refresh reads storage under the lock before its request and again once it settles (it
+ * adopts, or finds the session gone), and a sign-out or restore is about to clear or read storage anyway.
  */
 const signedIn = lifecycleSetup.createStateConfig({
   tags: 'settled',
@@ -225,20 +238,8 @@ const signedIn = lifecycleSetup.createStateConfig({
         { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: event.error }) },
       ],
     },
-    SESSION_CHANGED_ELSEWHERE: {
-      target: 'resolvingStatus',
-      actions: [
-        { type: 'storeSession', params: ({ event }) => ({ session: event.session }) },
-        { type: 'announce', params: ({ event }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
-      ],
-    },
-    SIGNED_OUT_ELSEWHERE: {
-      target: 'signedOut',
-      actions: [
-        { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
-        { type: 'clearSession', params: { reason: 'signOut', error: null } },
-      ],
-    },
+    SESSION_CHANGED_ELSEWHERE: { target: 'resolvingStatus', actions: takeSessionFromElsewhere },
+    SIGNED_OUT_ELSEWHERE: { target: 'signedOut', actions: takeSignOutFromElsewhere },
   },
   states: {
     anonymous: {},
@@ -302,6 +303,9 @@ const refreshing = lifecycleSetup.createStateConfig({
   },
   on: {
     REFRESH: { actions: 'joinInFlight' },
+    // Taken without leaving, so a refresh that fails transiently keeps the session other clients hold now,
+    // not the one it started with. (Its outcome, read from storage once the request settles, comes after.)
+    SESSION_CHANGED_ELSEWHERE: { actions: takeSessionFromElsewhere },
   },
 })
 

@@ -38,9 +38,12 @@ export function toDot(machine: AnyStateMachine, options: ChartOptions = {}): str
     const from = states.get(edge.source)
     const to = states.get(edge.target)
     const attributes = [`label=${quote(edge.labels.join('\n'))}`]
-    const enteringBox = to !== undefined && to.children.length > 0 && !(from !== undefined && isWithin(from, to))
+    // A box's own internal transition (taken without leaving it) loops on its "any" node.
+    const loopOnBox = from !== undefined && from === to && to.children.length > 0
+    const enteringBox = !loopOnBox && to !== undefined && to.children.length > 0 && !(from !== undefined && isWithin(from, to))
     if (enteringBox) attributes.push(`lhead=${quote(clusterId(to.id))}`)
-    lines.push(`  ${quote(nodeOf(from, edge.source, 'tail'))} -> ${quote(nodeOf(to, edge.target, 'head'))} [${attributes.join(', ')}]`)
+    const head = loopOnBox ? anyId(to) : nodeOf(to, edge.target, 'head')
+    lines.push(`  ${quote(nodeOf(from, edge.source, 'tail'))} -> ${quote(head)} [${attributes.join(', ')}]`)
   }
   lines.push('}')
   return `${lines.join('\n')}\n`

@@ -26,6 +26,7 @@ import { isExpiringSoon } from '../../machines/refresh-policy.js'
 import * as api from '../api/index.js'
 import { AuthError, AuthInvalidTokenResponseError, isAuthError } from '../errors.js'
 import { combineSignals } from '../http/signals.js'
+import type { SessionStore } from '../storage/session-store.js'
 import type { CallOptions, Session } from '../types.js'
 import { callRedirect } from './redirect-calls.js'
 import { callSignIn } from './sign-in-calls.js'
@@ -38,6 +39,18 @@ function abortedError(signal: AbortSignal): AuthError {
 /** The later of two sessions: another client's announcement wins over storage when it carries newer tokens. */
 function newestOf(stored: Session, heard: Session | null | undefined): Session {
   return heard && heard.refresh_token !== stored.refresh_token && heard.expires_at > stored.expires_at ? heard : stored
+}
+
+/**
+ * What storage holds once a refresh request has settled, if it no longer holds the session that was sent:
+ * other clients sign in and out without the refresh lock, so a sign-in or sign-out made meanwhile wins over
+ * the request's outcome, whatever it was. (The soak found a refresh writing the old session over a newer
+ * sign-in, and a failed one keeping a session another tab had replaced or ended.)
+ */
+async function changedMeanwhile(store: SessionStore, spent: string): Promise<RefreshOutput | undefined> {
+  const { session } = await store.read()
+  if (session === null) return { outcome: 'signedOutElsewhere' }
+  return session.refresh_token === spent ? undefined : { outcome: 'adopted', session }
 }
 
 /**
@@ -130,7 +143,13 @@ const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, 
       if (rotatedElsewhere && !input.force && !isExpiringSoon(latest, clock.now(), input.settings.refreshMarginMs)) {
         return { outcome: 'adopted' as const, session: latest }
       }
-      const response = await api.refreshAccessToken(transport, latest.refresh_token, { signal })
+      const spent = latest.refresh_token
+      const answer = api.refreshAccessToken(transport, spent, { signal })
+      // Whatever the answer, a sign-in or sign-out another client made meanwhile decides first.
+      await answer.catch(() => undefined)
+      const changed = await changedMeanwhile(store, spent)
+      if (changed) return changed
+      const response = await answer
       if (signal.aborted) throw abortedError(signal)
       const session = toSession(response, clock.now())
       await store.write(session)
@@ -162,5 +181,15 @@ export const lifecycleActions = {
   forgetStoredSession: ({ context }: { context: LifecycleContext }) => void context.io.store.remove(),
   persistSession: ({ context }: { context: LifecycleContext }) => {
     void (context.session ? context.io.store.write(context.session) : context.io.store.remove())
+  },
+  /**
+   * After another client's sign-out: storage is theirs to clear, but a write of ours that crossed their
+   * removal (a user update landing just after it) would bring the ended session back, so it goes too. Only
+   * if storage holds the session this client had: a sign-in made since by a third client stays.
+   */
+  forgetCrossedWrite: ({ context: { session, io } }: { context: LifecycleContext }) => {
+    void io.store.read().then(({ session: stored }) => {
+      if (session && stored?.refresh_token === session.refresh_token) return io.store.remove()
+    })
   },
 }

@@ -9,10 +9,8 @@ import type { Actor } from 'xstate'
 import type { LifecycleMachine } from '../../machines/lifecycle.js'
 import * as api from '../api/index.js'
 import { type AuthError, AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
-import { attachTransport } from '../http/transport-key.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
 import {
-  anonymousOperation,
   exchangeCodeOperation,
   oauthOperation,
   otpRequest,
@@ -40,7 +38,6 @@ import type {
   AuthStateChangeSubscription,
   AuthTokenResponsePassword,
   OAuthResponse,
-  SignInAnonymouslyCredentials,
   SignInWithOAuthCredentials,
   SignInWithPasswordCredentials,
   SignInWithPasswordlessCredentials,
@@ -91,9 +88,8 @@ export class AuthClient {
 
   constructor(options: AuthClientOptions) {
     this.#core = new ClientCore(options)
-    // For `supabase-auth-machine/jwt` (the JWKS request), without a member in this class's public type.
-    attachTransport(this, this.#core.io.transport)
-    // For `supabase-auth-machine/mfa` and `/identities`, whose calls run through this client's chart.
+    // For the companion entries (`/mfa`, `/identities`, `/jwt`' key requests, …), whose calls run through this
+    // client's chart and transport, without a member in this class's public type.
     attachCore(this, this.#core)
   }
 
@@ -147,11 +143,7 @@ export class AuthClient {
     return output.weakPassword ? { ...data, weakPassword: output.weakPassword } : data
   }
 
-  /** @example await auth.signInAnonymously({ options: { data: { theme: 'dark' } } }) */
-  async signInAnonymously(credentials: SignInAnonymouslyCredentials = {}, options?: CallOptions): Promise<AuthResponse> {
-    const output = await this.#core.signIn(anonymousOperation(credentials, options), 'sign in anonymously')
-    return authResponse(output)
-  }
+
 
   /**
    * Sends a one-time code (and magic link) by email, or a code by SMS. No session yet: finish with `verifyOtp`.

@@ -25,6 +25,6 @@ export function isRedacting(observer: InspectObserver): boolean {
 export function inspectorFor(observer: InspectObserver | undefined, redactInspection: boolean | undefined): InspectObserver | undefined {
   if (observer === undefined || isRedacting(observer) || redactInspection === false) return observer
   throw new AuthInvalidCredentialsError(
-    'inspect: wrap the observer with redactedInspector() from supabase-auth-machine/inspect (or set redactInspection: false to let it see secrets)',
+    'inspect: wrap the observer in redactedInspector() (supabase-auth-machine/inspect), or set redactInspection: false',
   )
 }

@@ -149,6 +149,15 @@ export function createHttp(config: HttpConfig): Http {
     }
     const target = `${url}/${path.replace(/^\/+/, '')}${search}`
 
+    let init: RequestInit
+    try {
+      // What HTTP cannot carry (a BigInt in the body, a control character in a token) is a bad argument,
+      // refused before sending: failing inside `fetch`, it would pass for a retryable network error.
+      init = { method, headers: new Headers(headers), ...(hasBody ? { body: JSON.stringify(options.body) } : {}) }
+    } catch {
+      throw new AuthInvalidCredentialsError('A header or the body cannot be encoded')
+    }
+
     const timeoutMs = effectiveTimeout(options.timeout, defaultTimeout)
     // One controller per request: the timer and the caller's signal both abort it.
     const controller = new AbortController()
@@ -173,12 +182,7 @@ export function createHttp(config: HttpConfig): Http {
     try {
       let response: Response
       try {
-        response = await send(target, {
-          method,
-          headers,
-          signal: controller.signal,
-          ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
-        })
+        response = await send(target, { ...init, signal: controller.signal })
       } catch (error) {
         // A custom `fetch` that refuses with a typed error (the SSR refresh gate) is heard as it is.
         throw error instanceof AuthError ? error : interruption(error)

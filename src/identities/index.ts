@@ -1,6 +1,7 @@
 /**
  * `supabase-auth-machine/identities`: the identity calls few apps make, kept out of the main entry so the
- * apps that do not make them do not carry them. Each takes the client first and keeps auth-js's name and
+ * apps that do not make them do not carry them: single sign-on, ID tokens, anonymous users (who become
+ * permanent by linking an identity or adding an email), and linking. Each takes the client first and keeps auth-js's name and
  * `data` shape (`auth.signInWithSSO(p)` in auth-js is `signInWithSSO(auth, p)` here). Sign-ins run
  * through the client's chart like its own methods; the rest through its session gateway.
  *
@@ -12,18 +13,25 @@
  * @module
  */
 import * as api from '../api/index.js'
-import { oauthOperation } from '../client/arguments.js'
+import { anonymousOperation, oauthOperation } from '../client/arguments.js'
 import { coreOf } from '../client/core-key.js'
 import { withSession } from '../client/gateway.js'
 import { navigateTo } from '../client/page-url.js'
 import { withPkceChallenge } from '../client/pkce-start.js'
 import { authResponse } from '../client/responses.js'
-import type { AuthResponse, OAuthResponse, SignInWithIdTokenCredentials, SignInWithOAuthCredentials, SignInWithSSO } from '../client/types.js'
+import type {
+  AuthResponse,
+  OAuthResponse,
+  SignInAnonymouslyCredentials,
+  SignInWithIdTokenCredentials,
+  SignInWithOAuthCredentials,
+  SignInWithSSO,
+} from '../client/types.js'
 import { requireObject } from '../api/validate.js'
 import type { CallOptions, UserIdentity } from '../types.js'
 import type { AuthClient } from '../client/auth-client.js'
 
-export type { SignInWithIdTokenCredentials, SignInWithSSO } from '../client/types.js'
+export type { SignInAnonymouslyCredentials, SignInWithIdTokenCredentials, SignInWithSSO } from '../client/types.js'
 
 function idTokenBody(credentials: SignInWithIdTokenCredentials, link: boolean): api.IdTokenGrantBody {
   requireObject(credentials, 'credentials')
@@ -63,6 +71,20 @@ export async function signInWithIdToken(auth: AuthClient, credentials: SignInWit
   const core = coreOf(auth)
   const output = await core.signIn({ kind: 'idToken', body: idTokenBody(credentials, false), options }, 'sign in with an ID token')
   return authResponse(output)
+}
+
+/**
+ * Signs in as a new anonymous user (the server must allow anonymous sign-ins). The status becomes
+ * `anonymous`; the user becomes permanent by adding an email or phone (`updateUser`) or linking an identity.
+ *
+ * @example
+ * ```ts
+ * await signInAnonymously(auth, { options: { data: { cart: cartId } } })
+ * ```
+ */
+export async function signInAnonymously(auth: AuthClient, credentials: SignInAnonymouslyCredentials = {}, options?: CallOptions): Promise<AuthResponse> {
+  const core = coreOf(auth)
+  return authResponse(await core.signIn(anonymousOperation(credentials, options), 'sign in anonymously'))
 }
 
 /**

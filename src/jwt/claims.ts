@@ -6,10 +6,11 @@
  */
 import { compactVerify, type JWK } from 'jose'
 import * as api from '../api/index.js'
+import { optionalObject } from '../api/validate.js'
 import { decodeJwt, type JwtPayload } from '../encoding/jwt.js'
 import { AuthInvalidCredentialsError, AuthInvalidJwtError, AuthSessionMissingError } from '../errors.js'
 import type { Http } from '../http/index.js'
-import { transportOf } from '../http/transport-key.js'
+import { coreOf } from '../client/core-key.js'
 import type { CallOptions, Session } from '../types.js'
 import { signingKey } from './jwks.js'
 import { MAX_JWT_LENGTH } from './limits.js'
@@ -67,6 +68,7 @@ export interface ClaimsResult {
  * ```
  */
 export async function getClaims(auth: ClaimsSource, jwt?: string, options: GetClaimsOptions = {}): Promise<ClaimsResult> {
+  optionalObject(options, 'options')
   const token = jwt ?? (await auth.getSession()).session?.access_token
   if (token === undefined) throw new AuthSessionMissingError()
   // Before any decoding: splitting, base64 and JSON of a megabyte token would be the attacker's CPU, not ours.
@@ -80,13 +82,12 @@ export async function getClaims(auth: ClaimsSource, jwt?: string, options: GetCl
   if (alg === undefined || !(SERVER_ALGORITHMS.has(alg) || LOCAL_ALGORITHMS.has(alg))) {
     throw new AuthInvalidJwtError(`Unsupported JWT algorithm ${JSON.stringify(alg ?? null).slice(0, 20)}`)
   }
-  const now = options.now ?? Date.now()
+  const now = readNow(options.now)
   checkTimes(payload, now, options.allowExpired === true)
 
   const kid = typeof header['kid'] === 'string' && header['kid'] !== '' ? header['kid'] : undefined
   const result = { claims: payload, header, signature }
-  const http = transportOf(auth)
-  if (http === undefined) throw new AuthInvalidCredentialsError('getClaims needs a client made by createAuthClient')
+  const http = coreOf(auth).io.transport
   // `options.jwks` means "these keys only": an asymmetric token without a kid cannot be among them.
   const bySecret = SERVER_ALGORITHMS.has(alg)
   if (kid === undefined && !bySecret && options.jwks !== undefined) throw new AuthInvalidJwtError('JWT has no kid to find its key by')
@@ -110,6 +111,13 @@ export async function getClaims(auth: ClaimsSource, jwt?: string, options: GetCl
 }
 
 /** `exp` is required (GoTrue always sets it) and checked without leeway, as auth-js does; `nbf` when present. */
+/** The caller's `now` when it is a number of ms; anything else is refused here rather than throw inside the checks. */
+function readNow(now: unknown): number {
+  if (now === undefined) return Date.now()
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new AuthInvalidCredentialsError('options.now must be a finite number of milliseconds')
+  return now
+}
+
 function checkTimes(payload: JwtPayload, now: number, allowExpired: boolean): void {
   const seconds = Math.floor(now / 1000)
   if (!allowExpired && (payload.exp === undefined || payload.exp <= seconds)) throw new AuthInvalidJwtError('JWT has expired')

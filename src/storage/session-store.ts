@@ -202,8 +202,14 @@ class StorageSlot implements SessionStore {
     }
   }
 
-  #call<T>(operation: 'getItem' | 'setItem' | 'removeItem', call: () => T | Promise<T>) {
-    return boundedCall(operation, call, this.#timeoutMs)
+  /**
+   * One adapter call. A throw gets a second try before the store gives up on the adapter: the soak found a
+   * single throw (a quota freed a moment later, a wrapper's hiccup) leaving a tab on memory for good, out of
+   * the storage its other tabs share. A timeout does not: a hung adapter would hang the retry too.
+   */
+  async #call<T>(operation: 'getItem' | 'setItem' | 'removeItem', call: () => T | Promise<T>) {
+    const first = await boundedCall(operation, call, this.#timeoutMs)
+    return first.ok || first.error.code === 'timeout' ? first : boundedCall(operation, call, this.#timeoutMs)
   }
 
   #serialized<T>(operation: () => Promise<T>): Promise<T> {

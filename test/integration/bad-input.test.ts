@@ -3,7 +3,7 @@
  * the client's state does not move. Each case runs on its own signed-in client (so session checks pass and
  * only the argument can be at fault) whose `fetch` counts what goes out.
  */
-import { signInWithIdToken, signInWithSSO, unlinkIdentity } from '../../src/identities/index.js'
+import { signInAnonymously, signInWithIdToken, signInWithSSO, unlinkIdentity } from '../../src/identities/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AdminClient, createAdminClient } from '../../src/admin/index.js'
 import type { AuthClient } from '../../src/index.js'
@@ -40,8 +40,8 @@ const clientCases: Case[] = [
   ['signInWithPassword empty email', (a) => a.signInWithPassword({ email: '', password: PASSWORD })],
   ['signInWithPassword email and phone', (a) => a.signInWithPassword(junk({ email: uniqueEmail('bad'), phone: '15550001111', password: PASSWORD }))],
   ['signInWithPassword phone not a string', (a) => a.signInWithPassword(junk({ phone: 5, password: PASSWORD }))],
-  ['signInAnonymously data not an object', (a) => a.signInAnonymously(junk({ options: { data: 'x' } }))],
-  ['signInAnonymously captchaToken not a string', (a) => a.signInAnonymously(junk({ options: { captchaToken: 5 } }))],
+  ['signInAnonymously data not an object', (a) => signInAnonymously(a, junk({ options: { data: 'x' } }))],
+  ['signInAnonymously captchaToken not a string', (a) => signInAnonymously(a, junk({ options: { captchaToken: 5 } }))],
   ['signInWithOtp(null)', (a) => a.signInWithOtp(junk(null))],
   ['signInWithOtp({})', (a) => a.signInWithOtp(junk({}))],
   ['signInWithOtp empty email', (a) => a.signInWithOtp({ email: '' })],
@@ -163,7 +163,7 @@ describe('client methods given garbage', () => {
 
   it('signInAnonymously given a non-object refuses instead of signing in', async () => {
     const { auth, session } = await signedInClient(target, 'anon-junk')
-    const outcome = await outcomeOf(() => auth.signInAnonymously(junk('garbage')))
+    const outcome = await outcomeOf(() => signInAnonymously(auth, junk('garbage')))
     expect(outcome.name).toBe('AuthInvalidCredentialsError')
     expect(auth.snapshot.session).toBe(session)
   })

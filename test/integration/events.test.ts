@@ -8,6 +8,7 @@ import { countingFetch, record, refusal, rejection, serverSettings, signedInClie
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
 import { reauthenticate, resend } from '../../src/confirmations/index.js'
+import { signInAnonymously } from '../../src/identities/index.js'
 
 let target: Target
 let settings: ServerSettings
@@ -196,7 +197,7 @@ describe('snapshot shape per status', () => {
   it('anonymous', async (ctx) => {
     ctx.skip(!settings.anonymous, 'anonymous sign-ins are disabled on this server')
     const auth = target.client()
-    const { session } = await auth.signInAnonymously()
+    const { session } = await signInAnonymously(auth)
     expect(auth.snapshot).toEqual({
       status: 'anonymous',
       session,
@@ -256,7 +257,7 @@ describe('dispose', () => {
     const calls: Record<string, () => unknown> = {
       signUp: () => disposed.signUp({ email: uniqueEmail('x'), password: PASSWORD }),
       signInWithPassword: () => disposed.signInWithPassword({ email, password: PASSWORD }),
-      signInAnonymously: () => disposed.signInAnonymously(),
+      signInAnonymously: () => signInAnonymously(disposed),
       verifyOtp: () => disposed.verifyOtp({ email, token: '123456', type: 'email' }),
       setSession: () => disposed.setSession({ access_token: accessToken, refresh_token: 'r' }),
       refreshSession: () => disposed.refreshSession(),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { claimsOf, record, rejection, serverSettings, signedInClient, type ServerSettings } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, type Target, uniqueEmail } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
+import { signInAnonymously } from '../../src/identities/index.js'
 
 let target: Target
 let settings: ServerSettings
@@ -136,7 +137,7 @@ describe('signInAnonymously', () => {
     const auth = target.client()
     await auth.ready
     const rec = record(auth)
-    const data = await auth.signInAnonymously({ options: { data: { cart: 'c-1' } } })
+    const data = await signInAnonymously(auth, { options: { data: { cart: 'c-1' } } })
 
     expect(data.session).not.toBeNull()
     expect(data.user).toMatchObject({ is_anonymous: true, user_metadata: { cart: 'c-1' } })
@@ -165,7 +166,7 @@ describe('signInAnonymously', () => {
     const closed = await openTarget({ anonymousSignIns: false })
     try {
       const auth = closed.client()
-      const error = await rejection(auth.signInAnonymously())
+      const error = await rejection(signInAnonymously(auth))
       expect(error).toMatchObject({ name: 'AuthApiError', code: 'anonymous_provider_disabled', status: 422 })
       expect(auth.snapshot.status).toBe('signedOut')
     } finally {

@@ -67,6 +67,37 @@ async function otherProcess(c: StepContext) {
   return other
 }
 
+/** Makes the storage call the step's status has pending (or is about to make) fail. */
+async function degradeDuring(c: StepContext): Promise<void> {
+  const { rig } = c
+  switch (c.from) {
+    case 'initializing':
+      // The restore read fails; the client degrades to memory, then finishes restoring (signedOut).
+      rig.flight?.fail(storageFailure())
+      return c.record()
+    case 'signingIn':
+      // The session write after the sign-in fails; the sign-in completes right after.
+      rig.flight?.release()
+      return c.record()
+    case 'refreshing': {
+      // The refresh's read fails; it carries on from the memory copy, and its request is parked.
+      const request = rig.http.holdNext('refresh request')
+      rig.flight?.fail(storageFailure())
+      rig.flight = request
+      return settleFlight(c, request)
+    }
+    default: {
+      // A removal (sign-out, revocation) or a write (user update) left pending by the previous step.
+      const pending = rig.deferred
+      if (!pending) throw new Error(`no storage call pending in ${c.from}`)
+      await rig.arrive(pending)
+      rig.deferred = undefined
+      pending.fail(storageFailure())
+      return c.record()
+    }
+  }
+}
+
 const executors: Record<string, Executor> = {
   ...redirectExecutors,
   ...landingExecutors,
@@ -97,32 +128,13 @@ const executors: Record<string, Executor> = {
 
   'STORAGE_DEGRADED': async (c) => {
     const { rig } = c
-    switch (c.from) {
-      case 'initializing':
-        // The restore read fails; the client degrades to memory, then finishes restoring (signedOut).
-        rig.flight?.fail(storageFailure())
-        return c.record()
-      case 'signingIn':
-        // The session write after the sign-in fails; the sign-in completes right after.
-        rig.storage.failNext('setItem')
-        rig.flight?.release()
-        return c.record()
-      case 'refreshing': {
-        // The refresh's read fails; it carries on from the memory copy, and its request is parked.
-        const request = rig.http.holdNext('refresh request')
-        rig.flight?.fail(storageFailure())
-        rig.flight = request
-        return settleFlight(c, request)
-      }
-      default: {
-        // A removal (sign-out, revocation) or a write (user update) left pending by the previous step.
-        const pending = rig.deferred
-        if (!pending) throw new Error(`no storage call pending in ${c.from}`)
-        await rig.arrive(pending)
-        rig.deferred = undefined
-        pending.fail(storageFailure())
-        return c.record()
-      }
+    // A storage that keeps failing while the step runs: the client's store tries a failed call once more
+    // before it gives up on the adapter, so a single failure would not degrade it.
+    rig.storage.breakDown()
+    try {
+      await degradeDuring(c)
+    } finally {
+      rig.storage.repair()
     }
   },
 

@@ -13,7 +13,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clearJwksCache, getClaims } from '../../src/jwt/index.js'
 import { mfa } from '../../src/mfa/index.js'
-import { linkIdentity, getUserIdentities, signInWithIdToken, signInWithSSO, unlinkIdentity } from '../../src/identities/index.js'
+import { getUserIdentities, linkIdentity, signInAnonymously, signInWithIdToken, signInWithSSO, unlinkIdentity } from '../../src/identities/index.js'
 import { oauth } from '../../src/oauth/index.js'
 import { passkey, webauthn } from '../../src/webauthn/index.js'
 import { signInWithWeb3 } from '../../src/web3/index.js'
@@ -54,7 +54,7 @@ const rows: Row[] = [
   { name: 'signInWithPassword', target: 'tokenPassword', effect: 'keeps', call: ({ auth, secret }) => auth.signInWithPassword({ email: 'ada@example.com', password: secret('password') }) },
   { name: 'signUp (email, PKCE)', target: 'signup', effect: 'keeps', call: ({ auth, secret }) => auth.signUp({ email: 'ada@example.com', password: secret('password') }) },
   { name: 'signUp (phone)', target: 'signup', effect: 'keeps', call: ({ auth, secret }) => auth.signUp({ phone: '+15550100', password: secret('password') }) },
-  { name: 'signInAnonymously', target: 'signup', effect: 'keeps', call: ({ auth }) => auth.signInAnonymously() },
+  { name: 'signInAnonymously', target: 'signup', effect: 'keeps', call: ({ auth }) => signInAnonymously(auth) },
   { name: 'signInWithOtp', target: 'otp', effect: 'keeps', call: ({ auth }) => auth.signInWithOtp({ email: 'ada@example.com' }) },
   { name: 'verifyOtp', target: 'verify', effect: 'keeps', call: ({ auth, secret }) => auth.verifyOtp({ email: 'ada@example.com', token: secret('otp'), type: 'email' }) },
   { name: 'verifyOtp (token hash)', target: 'verify', effect: 'keeps', call: ({ auth, secret }) => auth.verifyOtp({ token_hash: secret('hash'), type: 'recovery' }) },

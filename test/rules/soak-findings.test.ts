@@ -5,10 +5,8 @@
  * the sequence needs it. The seeds are those that first found each (`SOAK_SEED=<seed> SOAK_CLIENTS=3 npm run
  * soak`; `SOAK_KNOWN=include` where the finding is a known bug the default walk skips).
  *
- * Fixed: plain tests. Not fixed (the fix would cost the main entry more than its size budget allowed this
- * work): `it.fails`, each with what goes wrong and what the fix would be; the soak skips their triggers
- * by default (`test/soak/known.ts`). When one is fixed, its `it.fails` turns red: make it a plain test and
- * drop its entry from `known.ts`.
+ * All are fixed: plain tests. A finding not fixed yet would be an `it.fails` saying what goes wrong and what
+ * the fix would be, with an entry in `test/soak/known.ts` so the default walk skips its triggers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { coreOf } from '../../src/client/core-key.js'
@@ -114,19 +112,19 @@ describe('fixed: found by the soak', () => {
     expect(stored()).toBeNull()
     expect(b.auth.snapshot.status).toBe('signedOut')
   })
-})
 
-describe('known: a busy tab misses what other tabs announce (soak: busy-tab-misses-cross-tab-news)', () => {
   // Seed 1, step 88. The chart ignores SESSION_CHANGED_ELSEWHERE while refreshing because the refresher
-  // reads storage under the lock; but it reads before its request, and writes after it without looking
-  // again. Fix: re-read storage once the request settles and let a changed storage win (adopt it, or end as
-  // signed out elsewhere) over the request's outcome; measured at +51 B gzip in the main entry.
-  it.fails('a refresh in flight does not overwrite a sign-in another tab made meanwhile', async () => {
+  // reads storage under the lock; but it read before its request, and wrote after it without looking again.
+  // Now it reads storage again once the request settles, and a changed storage wins over the request's
+  // outcome (adopted, or signed out elsewhere); the sign-in's own news is taken while refreshing.
+  it('a refresh in flight does not overwrite a sign-in another tab made meanwhile', async () => {
     const { tabs, stored } = browser(2)
     const [a, b] = tabs as [Tab, Tab]
     const [first, second] = [await newUser(), await newUser()]
     await a.auth.signInWithPassword({ email: first.email, password: PASSWORD })
     await settle(tabs)
+    const heardByA: Array<{ event: string; user: string | undefined }> = []
+    a.auth.onAuthStateChange((event, session) => heardByA.push({ event, user: session?.user.id }))
     const parked = a.http.holdNext('refresh', isRefresh)
     const refreshing = a.auth.refreshSession().catch(() => undefined)
     await parked.arrived
@@ -134,16 +132,17 @@ describe('known: a busy tab misses what other tabs announce (soak: busy-tab-miss
     parked.release()
     await refreshing
     await settle(tabs)
-    // What happens: the refresh wrote the first user's rotated session over the sign-in, and announced it.
+    // Before the fix the refresh wrote the first user's rotated session over the sign-in, and announced it.
     expect(stored()?.user.id).toBe(second.id)
     for (const tab of tabs) expect(tab.auth.snapshot.user?.id).toBe(second.id)
+    expect(heardByA).toContainEqual({ event: 'SIGNED_IN', user: second.id })
   })
 
   // Seed 1, step 11 (and seed 6, step 35 for a sign-out elsewhere). The same: the failed refresh goes back to
   // the session it started with, ignoring what storage holds now; it catches up only at its retry. Seed 8,
   // step 154 shows the worst of it: meanwhile its updateUser persisted and announced the replaced session,
   // so every tab flipped back to it.
-  it.fails('a refresh that fails transiently does not keep a session another tab replaced meanwhile', async () => {
+  it('a refresh that fails transiently does not keep a session another tab replaced meanwhile', async () => {
     const { tabs, stored } = browser(2)
     const [a, b] = tabs as [Tab, Tab]
     const [first, second] = [await newUser(), await newUser()]
@@ -157,15 +156,53 @@ describe('known: a busy tab misses what other tabs announce (soak: busy-tab-miss
     await refreshing
     await settle(tabs)
     expect(stored()?.refresh_token).toBe(replaced.refresh_token)
-    // What happens: tab a stays on the first user's session (stale, waiting to retry).
+    // Before the fix tab a stayed on the first user's session (stale, waiting to retry).
     expect(a.auth.snapshot.session?.refresh_token).toBe(replaced.refresh_token)
+  })
+
+  // The terminal twin of the two above: the refresh is refused because the first user's sessions were
+  // revoked, but storage by then holds another user's sign-in, which a sign-out must not wipe.
+  it('a refresh refused for good leaves alone the sign-in another tab made meanwhile', async () => {
+    const { tabs, stored } = browser(2)
+    const [a, b] = tabs as [Tab, Tab]
+    const [first, second] = [await newUser(), await newUser()]
+    const { session: old } = await a.auth.signInWithPassword({ email: first.email, password: PASSWORD })
+    await settle(tabs)
+    const parked = a.http.holdNext('refresh', isRefresh)
+    const refreshing = a.auth.refreshSession().catch((error: unknown) => error)
+    await parked.arrived
+    const { session: replaced } = await b.auth.signInWithPassword({ email: second.email, password: PASSWORD })
+    await target.admin.signOut(old.access_token, 'global')
+    parked.release()
+    await refreshing
+    await settle(tabs)
+    expect(stored()?.refresh_token === replaced.refresh_token).toBe(true)
+    for (const tab of tabs) expect(tab.auth.snapshot.user?.id).toBe(second.id)
+  })
+
+  // A sign-out in another tab while the refresh is in flight: the refreshed session must not come back.
+  it('a refresh in flight ends as signed out when another tab signed out meanwhile', async () => {
+    const { tabs, stored } = browser(2)
+    const [a, b] = tabs as [Tab, Tab]
+    const user = await newUser()
+    await a.auth.signInWithPassword({ email: user.email, password: PASSWORD })
+    await settle(tabs)
+    const parked = a.http.holdNext('refresh', isRefresh)
+    const refreshing = a.auth.refreshSession().catch(() => undefined)
+    await parked.arrived
+    await b.auth.signOut({ scope: 'local' })
+    parked.release()
+    await refreshing
+    await settle(tabs)
+    expect(stored()).toBeNull()
+    for (const tab of tabs) expect(tab.auth.snapshot.status).toBe('signedOut')
   })
 
   // Soak seed 1 around step 200 (SOAK_KNOWN=include). The chart ignores SIGNED_OUT_ELSEWHERE while signing
   // in because the sign-in's result replaces the session anyway; a failed sign-in does not, and falls back to
-  // the session it had. Fix: on a failed attempt, resolve the status from storage rather than from the
-  // session in hand.
-  it.fails('a failed sign-in does not fall back to a session another tab signed out meanwhile', async () => {
+  // the session it had. Now a signing-in tab takes other tabs' news into the session in hand (announced), which
+  // is what a failed attempt falls back to.
+  it('a failed sign-in does not fall back to a session another tab signed out meanwhile', async () => {
     const { tabs, stored } = browser(2)
     const [a, b] = tabs as [Tab, Tab]
     const [first, second] = [await newUser(), await newUser()]
@@ -179,18 +216,18 @@ describe('known: a busy tab misses what other tabs announce (soak: busy-tab-miss
     await attempt
     await settle(tabs)
     expect(stored()).toBeNull()
-    // What happens: tab a is authenticated again, with the session tab b signed out (dead at the server).
+    // Before the fix tab a was authenticated again, with the session tab b signed out (dead at the server).
     expect(a.auth.snapshot.status).toBe('signedOut')
   })
 })
 
-describe('known: a tab whose storage failed leaves the shared storage (soak: degraded-tab-leaves-shared-storage)', () => {
+describe('fixed: a tab whose storage failed once left the shared storage', () => {
   // Seed 2, steps 39 and 44 (SOAK_KNOWN=include); with more tabs degraded, step 244 met
   // refresh_token_already_used (a degraded tab refreshed from its stale memory copy). One failed setItem
   // degrades that tab's store for good and scrubs the key; the others adopt its rotations from the bus, find
-  // storage empty at their next refresh and sign out. Fix: a failed call should not leave the shared storage
-  // for good (retry it at the next write), which is beyond a small fix.
-  it.fails('a storage write failing once in one tab does not sign the other tabs out', async () => {
+  // storage empty at their next refresh and sign out. Now a call that throws is tried once more before the
+  // store gives up on the adapter (a storage that keeps failing still degrades, as the design says).
+  it('a storage write failing once in one tab does not sign the other tabs out', async () => {
     const { storage, tabs } = browser(2)
     const [a, b] = tabs as [Tab, Tab]
     const user = await newUser()
@@ -200,7 +237,7 @@ describe('known: a tab whose storage failed leaves the shared storage (soak: deg
     await a.auth.refreshSession()
     await settle(tabs)
     expect(b.auth.snapshot.status).toBe('authenticated')
-    // What happens: the storage is empty, so b's refresh ends as "signed out elsewhere": a session lost.
+    // Before the fix the storage was empty here, so b's refresh ended as "signed out elsewhere": a session lost.
     await b.auth.refreshSession().catch(() => undefined)
     await settle(tabs)
     expect(b.auth.snapshot.status).toBe('authenticated')

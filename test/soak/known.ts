@@ -1,7 +1,6 @@
 /**
- * Bugs the soak found that are not fixed yet (each fix costs more of the main entry's size budget than
- * this work may spend), each pinned by `it.fails` regression tests that replay its minimal sequence in
- * `test/rules/soak-findings.test.ts`. By default the walk still draws the steps that trigger them (a seed
+ * Bugs the soak found that are not fixed yet, each pinned by `it.fails` regression tests that replay its
+ * minimal sequence in `test/rules/soak-findings.test.ts` (none now: all five found so far are fixed). By default the walk still draws the steps that trigger them (a seed
  * means the same step sequence either way) but skips them, and excuses (counts, never hides) the one
  * symptom a bug shows that no step can be kept from causing; so the budgeted run in `npm test` holds every
  * rule on everything else. `SOAK_KNOWN=include` takes the triggers and excuses nothing, to watch the bugs
@@ -28,35 +27,8 @@ export interface KnownBug {
   excuses?(breach: Breach): boolean
 }
 
-/** A step in which a sign-in or sign-out races other calls or a clock jump (a refresh, or another sign-in/out). */
-function racesSessionChange(step: Step): boolean {
-  if (step.kind !== 'calls') return false
-  const changesSession = step.calls.some((c) => c.kind === 'signIn' || (c.kind === 'signOut' && c.scope !== 'others'))
-  return changesSession && (step.calls.length > 1 || step.jumpMs !== undefined)
-}
-
 export const KNOWN_BUGS: readonly KnownBug[] = [
-  {
-    id: 'degraded-tab-leaves-shared-storage',
-    summary:
-      'one failed storage call switches that tab to memory for good: its rotations never reach the shared storage ' +
-      '(which a failed write also empties) and what it adopts from other tabs never reaches its memory copy, so ' +
-      'the other tabs disagree with storage and sign out at their next refresh (sessions lost), and the degraded ' +
-      'tab can spend a stale token from its copy (refresh_token_already_used)',
-    triggers: (step) => step.kind === 'storageFault',
-  },
-  {
-    id: 'busy-tab-misses-cross-tab-news',
-    summary:
-      'while refreshing or signing in, a tab ignores what other tabs announce, on the ground that its operation ' +
-      'settles the session anyway; it does not when the refresh read storage before another tab changed it: a ' +
-      'refresh that succeeds writes the old session over a sign-in made meanwhile (every tab flips back), one ' +
-      'that fails transiently keeps a session replaced or signed out elsewhere until its retry, and a failed ' +
-      'sign-in falls back to a session another tab signed out meanwhile',
-    triggers: racesSessionChange,
-    // A transient failure concurrent with another tab's terminal refresh (a revocation) needs no racing step.
-    excuses: (breach) => breach.rule === 'storage-agrees' && breach.tab?.stale === true,
-  },
+  // None open: the five bugs the soak found are fixed (test/rules/soak-findings.test.ts).
 ]
 
 /** Whether the known bugs' triggers are taken (`SOAK_KNOWN=include`) or skipped (default). */

@@ -1,6 +1,6 @@
 /**
  * A storage adapter over a shared `Map` whose next call of a kind can be parked (released later, or made
- * to fail) or made to throw at once. Two views over one map are "two processes sharing the storage": the
+ * to fail) or made to throw at once, and which can break down altogether for a while. Two views over one map are "two processes sharing the storage": the
  * client keys its refresh lock and session bus by the storage object, so views share data but not those.
  */
 import type { SupportedStorage } from '../../src/index.js'
@@ -18,6 +18,7 @@ export function storageFailure(): Error {
 export class ControlledStorage implements SupportedStorage {
   readonly #holds: Array<{ op: StorageOp; hold: ArmedHold }> = []
   readonly #failNext = new Set<StorageOp>()
+  #broken = false
 
   constructor(readonly backing: Map<string, string>) {}
 
@@ -31,6 +32,18 @@ export class ControlledStorage implements SupportedStorage {
   /** The next call of `op` throws synchronously. */
   failNext(op: StorageOp): void {
     this.#failNext.add(op)
+  }
+
+  /**
+   * Every call throws until {@link repair}: a storage that keeps failing, which a client's store gives up on
+   * (a single throw it tries again).
+   */
+  breakDown(): void {
+    this.#broken = true
+  }
+
+  repair(): void {
+    this.#broken = false
   }
 
   /** Forgets parks and failures that never caught a call. */
@@ -52,7 +65,7 @@ export class ControlledStorage implements SupportedStorage {
   }
 
   #run<T>(op: StorageOp, perform: () => T): T | Promise<T> {
-    if (this.#failNext.delete(op)) throw storageFailure()
+    if (this.#failNext.delete(op) || this.#broken) throw storageFailure()
     const index = this.#holds.findIndex((entry) => entry.op === op)
     if (index < 0) return perform()
     const [{ hold }] = this.#holds.splice(index, 1) as [{ op: StorageOp; hold: ArmedHold }]

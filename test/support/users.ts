@@ -11,6 +11,7 @@ import { ManualClock } from './manual-clock.js'
 import { mfa } from '../../src/mfa/index.js'
 import { authenticationToJson, passkey, requestOptionsFromJson, type CredentialsLike } from '../../src/webauthn/index.js'
 import { SoftAuthenticator } from './soft-authenticator.js'
+import { signInAnonymously } from '../../src/identities/index.js'
 
 /** The page origin the model's passkeys are made for (the server lists it in `webauthnRpOrigins`). */
 export const PASSKEY_ORIGIN = 'http://localhost:5173'
@@ -121,7 +122,7 @@ export class Users {
   async signInCall(client: AuthClient, kind: SignInKind | 'wrongPassword' | 'signUpUnconfirmed'): Promise<() => Promise<unknown>> {
     switch (kind) {
       case 'anon':
-        return () => client.signInAnonymously()
+        return () => signInAnonymously(client)
       case 'signUpUnconfirmed': {
         const email = uniqueEmail('signup')
         return () => client.signUp({ email, password: PASSWORD })

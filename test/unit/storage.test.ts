@@ -283,6 +283,36 @@ describe('createSessionStore', () => {
     expect(JSON.stringify({ message: error.message, cause: String(error.cause), stack: error.stack })).not.toContain(ACCESS)
   })
 
+  it('tries a call that throws once more, and stays on the storage when the second try works', async () => {
+    const base = memoryStorage()
+    let throwsLeft = 1
+    const setItem = vi.fn((key: string, value: string) => {
+      if (throwsLeft-- > 0) throw new DOMException('busy', 'QuotaExceededError')
+      return base.setItem(key, value)
+    })
+    const store = createSessionStore({ ...base, setItem }, KEY)
+    await store.write(session())
+    expect(setItem).toHaveBeenCalledTimes(2)
+    expect(store.degraded).toBe(false)
+    expect(base.getItem(KEY) === JSON.stringify(session())).toBe(true)
+    expect(await store.read()).toEqual({ session: session() })
+  })
+
+  it('gives up on a storage that throws twice in a row, and does not retry a timeout', async () => {
+    const getItem = vi.fn(() => {
+      throw new Error('SecurityError')
+    })
+    const throwing = createSessionStore({ ...memoryStorage(), getItem }, KEY)
+    expect(await throwing.read()).toEqual({ session: null, problem: 'unavailable' })
+    expect(getItem).toHaveBeenCalledTimes(2)
+    expect(throwing.degraded).toBe(true)
+
+    const hanging = vi.fn(never<string | null>)
+    const slow = createSessionStore({ ...memoryStorage(), getItem: hanging }, KEY, { timeoutMs: 20 })
+    expect(await slow.read()).toEqual({ session: null, problem: 'unavailable' })
+    expect(hanging).toHaveBeenCalledTimes(1)
+  })
+
   it('serves the last value it saw from memory after the storage starts failing', async () => {
     let broken = false
     const base = memoryStorage({ [KEY]: JSON.stringify(session()) })
