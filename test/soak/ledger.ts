@@ -7,7 +7,7 @@
  * - an explicit `signOut` (local or global) ends the sessions live on the shared storage while it ran, and
  *   those made meanwhile;
  * - a revocation elsewhere (global sign-out from another device) ends every session of that user that
- *   existed when it returned, and none made later;
+ *   existed when it returned (a sign-in sent before that may have made one), and none made later;
  * - `signOut({ scope: 'others' })` does the same except for the caller's own session.
  */
 import type { Session } from '../../src/index.js'
@@ -17,6 +17,11 @@ export interface SessionFacts {
   userId: string
   /** Ledger time at which the walk first saw it. */
   firstSeen: number
+  /**
+   * Ledger time at which the sign-in that made it was sent, when the walk made it: the server creates the
+   * session then, possibly long before the walk sees it (a revocation racing the sign-in may end it).
+   */
+  requestedAt?: number
 }
 
 const MAX_TOKENS = 2_000
@@ -113,9 +118,14 @@ export class Ledger {
     for (const id of ids) if (!this.#ended.has(id)) this.#ended.set(id, 'signOut')
   }
 
-  /** A sign-in returned this session: the latest one wins, so it is what the storage must hold from now. */
-  signedIn(session: Session): void {
-    this.#signedIn = this.learn(session)?.sessionId
+  /**
+   * A sign-in sent at ledger time `requestedAt` returned this session: the latest one wins, so it is what
+   * the storage must hold from now.
+   */
+  signedIn(session: Session, requestedAt: number): void {
+    const facts = this.learn(session)
+    if (facts !== undefined) facts.requestedAt = Math.min(facts.requestedAt ?? requestedAt, requestedAt)
+    this.#signedIn = facts?.sessionId
   }
 
   /** The session the latest sign-in made, unless something since may have ended it. */
@@ -144,7 +154,8 @@ export class Ledger {
     const facts = this.#sessions.get(sessionId)
     if (facts === undefined) return undefined
     if (this.#signOuts.some((w) => facts.firstSeen > w.start && facts.firstSeen < w.end)) return 'signOut'
-    const revocation = this.#revocations.find((r) => r.userId === facts.userId && facts.firstSeen < r.before && r.except !== sessionId)
+    const madeAt = facts.requestedAt ?? facts.firstSeen
+    const revocation = this.#revocations.find((r) => r.userId === facts.userId && madeAt < r.before && r.except !== sessionId)
     return revocation?.cause
   }
 

@@ -18,7 +18,8 @@ const FAULT_LIFETIME_STEPS = 30
 
 const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-function faultRule(step: Extract<Step, { kind: 'fault' }>): FaultRule {
+/** The fault hook rule a fault step installs at the local server (shared with the browser walk). */
+export function faultRule(step: Extract<Step, { kind: 'fault' }>): FaultRule {
   const refresh = { path: '/token', grantType: 'refresh_token', times: step.times } as const
   const actions: Record<FaultKind, () => FaultRule> = {
     refresh503: () => ({ ...refresh, action: { status: 503, body: { message: 'Service Unavailable' } } }),
@@ -146,8 +147,9 @@ export class StepRunner {
         return auth.updateUser({ data: { soak: c.value } })
       case 'signIn': {
         const user = this.world.users[c.user % this.world.users.length]!
+        const requestedAt = this.world.ledger.tick()
         const { session } = await auth.signInWithPassword({ email: user.email, password: PASSWORD })
-        this.world.ledger.signedIn(session)
+        this.world.ledger.signedIn(session, requestedAt)
         return session
       }
       case 'signOut':
