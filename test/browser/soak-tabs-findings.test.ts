@@ -1,0 +1,216 @@
+/**
+ * What the cross-tab chaos soak (`soak-tabs.test.ts`) found, each replayed as a minimal, deterministic
+ * sequence in Debian's chromium. A finding not fixed yet is pinned with `it.fails`: when the fix lands, the
+ * test passes, `it.fails` turns red, and the marker goes.
+ *
+ * Tokens are compared in the page; assertions see yes/no and statuses only.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext } from 'playwright-core'
+import { hasChromium, SKIP_NOTE } from '../support/browser/browser-harness.js'
+import { asTabsTab, openTabsWorld, sleep, type BrowserWorld, type TabsTab } from '../support/browser/tabs-harness.js'
+
+const PASSWORD = 'correct-horse-battery'
+const STORAGE_KEY = 'sb-findings-auth-token'
+/**
+ * How late the lagging tab hears other tabs' BroadcastChannel messages: what a loaded machine does to tabs
+ * in separate renderer processes (the soak met it with no lag added, under load).
+ */
+const LAG_MS = 300
+
+interface End {
+  status: string
+  /** The tab's chart holds what localStorage holds (both the same refresh token, or both nothing). */
+  agreesWithStorage: boolean
+  storageHoldsASession: boolean
+}
+
+describe.skipIf(!hasChromium)(`what the cross-tab soak found${SKIP_NOTE}`, () => {
+  let world: BrowserWorld
+  let context: BrowserContext | undefined
+  let counter = 0
+
+  beforeAll(async () => {
+    world = await openTabsWorld({})
+  })
+  afterEach(async () => {
+    await context?.close()
+    context = undefined
+  })
+  afterAll(() => world?.close())
+
+  async function user(): Promise<{ email: string; password: string }> {
+    counter += 1
+    const email = `soak-finding-${Date.now().toString(36)}-${process.pid}-${counter}@example.com`
+    await world.admin.createUser({ email, password: PASSWORD, email_confirm: true })
+    return { email, password: PASSWORD }
+  }
+
+  /** Waits (bounded) until tab `name`'s client is authenticated; the assertions say whether it got there. */
+  function authenticatedWithin(tab: TabsTab, name: string, ms: number): Promise<void> {
+    return tab.h.evaluate(async (h, { name, ms }) => {
+      const wait = h.until(h.clients.get(name)!, (s) => s.status === 'authenticated')
+      await Promise.race([wait, new Promise((resolve) => setTimeout(resolve, ms))])
+    }, { name, ms })
+  }
+
+  /** Where tab `name`'s client is, compared with localStorage in the page. */
+  function end(tab: TabsTab, name: string): Promise<End> {
+    return tab.h.evaluate(
+      (h, { name, key }) => {
+        const snapshot = h.clients.get(name)!.snapshot
+        const stored = h.storedRefreshToken(key)
+        return {
+          status: snapshot.status,
+          agreesWithStorage: (snapshot.session?.refresh_token ?? undefined) === stored,
+          storageHoldsASession: stored !== undefined,
+        }
+      },
+      { name, key: STORAGE_KEY },
+    )
+  }
+
+  it.fails('a sign-out heard late does not end a sign-in the tab made after it (stale SIGNED_OUT)', async () => {
+    context = await world.newContext()
+    const a = asTabsTab(await world.openTab(context))
+    const b = asTabsTab(await world.openTab(context))
+    const [first, second] = [await user(), await user()]
+
+    // A hears other tabs' messages late; B hears them at once.
+    await a.h.evaluate(async (h, { key, lag }) => {
+      h.lagBroadcastChannels(lag)
+      await h.client('a', { storageKey: key }).ready
+    }, { key: STORAGE_KEY, lag: LAG_MS })
+    await b.h.evaluate((h, key) => h.client('b', { storageKey: key }).ready, STORAGE_KEY)
+
+    // B signs in; A adopts it once the news arrives.
+    await b.h.evaluate((h, credentials) => h.clients.get('b')!.signInWithPassword(credentials), first)
+    await authenticatedWithin(a, 'a', LAG_MS * 10)
+
+    // B signs out (storage cleared, SIGNED_OUT sent), then A signs in as another user before B's news
+    // reaches it. Nothing races: one call after the other.
+    await b.h.evaluate((h) => h.clients.get('b')!.signOut())
+    await a.h.evaluate((h, credentials) => h.clients.get('a')!.signInWithPassword(credentials), second)
+    // A's sign-in reaches B at once; B's old sign-out reaches A LAG_MS later. Waited out generously.
+    await sleep(LAG_MS * 4)
+
+    const [endA, endB] = await Promise.all([end(a, 'a'), end(b, 'b')])
+    // A's sign-in came last, so it is what storage holds, and every tab agrees with storage. Found: A applies
+    // the stale SIGNED_OUT to its new session and signs out, while B adopted that session from A's SIGNED_IN:
+    // the tabs disagree (at HEAD storage keeps the session A dropped, so a reload of A restores it).
+    const signedIn: End = { status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true }
+    expect({ a: endA, b: endB }).toEqual({ a: signedIn, b: signedIn })
+  })
+
+  /**
+   * Tabs A and B on one session, B's storage wrapped so its next `times` calls of `op` throw, armed just
+   * before B refreshes; then A refreshes. Returns where B was after its own refresh, and where both ended.
+   */
+  async function storageThrowsAtRefresh(op: 'getItem' | 'setItem', times: number): Promise<{ a: End; b: End; bBefore: End }> {
+    context = await world.newContext()
+    const a = asTabsTab(await world.openTab(context))
+    const b = asTabsTab(await world.openTab(context))
+    const credentials = await user()
+    await a.h.evaluate((h, key) => h.client('a', { storageKey: key, autoRefreshToken: false }).ready, STORAGE_KEY)
+    await b.h.evaluate(async (h, key) => {
+      // localStorage whose next armed calls throw, as a full or blocked localStorage does.
+      const armed: Record<string, number> = { getItem: 0, setItem: 0 }
+      Object.assign(globalThis, { armedStorageFaults: armed })
+      const check = (op: string): void => {
+        if ((armed[op] ?? 0) <= 0) return
+        armed[op] = (armed[op] ?? 0) - 1
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      }
+      const storage = {
+        getItem: (k: string) => (check('getItem'), localStorage.getItem(k)),
+        setItem: (k: string, v: string) => (check('setItem'), localStorage.setItem(k, v)),
+        removeItem: (k: string) => localStorage.removeItem(k),
+      }
+      await h.client('b', { storageKey: key, storage, autoRefreshToken: false }).ready
+    }, STORAGE_KEY)
+    await a.h.evaluate((h, credentials) => h.clients.get('a')!.signInWithPassword(credentials), credentials)
+    await authenticatedWithin(b, 'b', LAG_MS * 10)
+
+    await b.h.evaluate(async (h, { op, times }) => {
+      ;(globalThis as unknown as { armedStorageFaults: Record<string, number> }).armedStorageFaults[op] = times
+      await h.clients.get('b')!.refreshSession().catch(() => undefined)
+    }, { op, times })
+    await sleep(LAG_MS)
+    const bBefore = await end(b, 'b')
+    await a.h.evaluate((h) => h.clients.get('a')!.refreshSession().catch(() => undefined))
+    await sleep(LAG_MS)
+    const [endA, endB] = await Promise.all([end(a, 'a'), end(b, 'b')])
+    return { a: endA, b: endB, bBefore }
+  }
+
+  // The working tree's fix retries a single throw (both of these pass with one throw). Two in a row still
+  // degrade B to memory for good: the session storage holds is lost to one tab or the other.
+  it.fails('a write that throws twice in a row does not take the session from the other tabs (degraded tab)', async () => {
+    const { a, b } = await storageThrowsAtRefresh('setItem', 2)
+    // Found: B's failed write empties the shared storage and B goes on in memory; A's next refresh finds no
+    // session there and A signs out, though nothing ended the session.
+    expect(a).toEqual({ status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true })
+    expect(b.status).toBe('authenticated')
+  })
+
+  it.fails('a read that throws twice in a row does not sign the tab out (degraded tab)', async () => {
+    const { bBefore } = await storageThrowsAtRefresh('getItem', 2)
+    // Found: B's refresh reads its (empty) memory copy instead, concludes the session ended elsewhere and
+    // signs out (announcing SIGNED_OUT), while storage and A still hold the session. (B comes back only when
+    // A's next rotation reaches it.)
+    expect(bBefore).toEqual({ status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true })
+  })
+
+  // Not a bug at HEAD, a guard for the fix of the stale-news bugs: a message must not be judged stale by a
+  // storage that has not caught up yet (another renderer's localStorage write can trail its message).
+  it('a rotation announced before its storage write shows in this tab is still adopted', async () => {
+    context = await world.newContext()
+    const a = asTabsTab(await world.openTab(context))
+    const b = asTabsTab(await world.openTab(context))
+    const credentials = await user()
+    await a.h.evaluate((h, key) => h.client('a', { storageKey: key, autoRefreshToken: false }).ready, STORAGE_KEY)
+    // B sees other tabs' storage writes LAG_MS late; their messages arrive at once.
+    await b.h.evaluate(async (h, { key, lag }) => {
+      await h.client('b', { storageKey: key, storage: h.laggingLocalStorage(lag), autoRefreshToken: false }).ready
+    }, { key: STORAGE_KEY, lag: LAG_MS })
+    await a.h.evaluate((h, credentials) => h.clients.get('a')!.signInWithPassword(credentials), credentials)
+    await authenticatedWithin(b, 'b', LAG_MS * 10)
+    await sleep(LAG_MS * 2)
+
+    await a.h.evaluate((h) => h.clients.get('a')!.refreshSession())
+    await sleep(LAG_MS * 4)
+
+    const [endA, endB] = await Promise.all([end(a, 'a'), end(b, 'b')])
+    const signedIn: End = { status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true }
+    expect({ a: endA, b: endB }).toEqual({ a: signedIn, b: signedIn })
+  })
+
+  it.fails('a user update announced with a session another tab has since rotated does not roll that tab back (stale USER_UPDATED)', async () => {
+    context = await world.newContext()
+    const a = asTabsTab(await world.openTab(context))
+    const b = asTabsTab(await world.openTab(context))
+    const credentials = await user()
+
+    // B hears other tabs' messages late; A hears them at once. Both hold the one session.
+    await a.h.evaluate((h, key) => h.client('a', { storageKey: key, autoRefreshToken: false }).ready, STORAGE_KEY)
+    await b.h.evaluate(async (h, { key, lag }) => {
+      h.lagBroadcastChannels(lag)
+      await h.client('b', { storageKey: key, autoRefreshToken: false }).ready
+    }, { key: STORAGE_KEY, lag: LAG_MS })
+    await a.h.evaluate((h, credentials) => h.clients.get('a')!.signInWithPassword(credentials), credentials)
+    await authenticatedWithin(b, 'b', LAG_MS * 10)
+
+    // A rotates the refresh token; B, not yet told, updates the user and announces its (older) session.
+    // One call after the other: nothing races.
+    await a.h.evaluate((h) => h.clients.get('a')!.refreshSession())
+    await b.h.evaluate((h) => h.clients.get('b')!.updateUser({ data: { finding: 'stale-user-updated' } }))
+    await sleep(LAG_MS * 4)
+
+    const [endA, endB] = await Promise.all([end(a, 'a'), end(b, 'b')])
+    // Every tab holds what storage holds: A's rotation. Found: A adopts B's USER_UPDATED, whose session
+    // carries the refresh token A already spent, so one tab ends on the spent token (at HEAD B also writes it
+    // back over storage).
+    const signedIn: End = { status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true }
+    expect({ a: endA, b: endB }).toEqual({ a: signedIn, b: signedIn })
+  })
+})
