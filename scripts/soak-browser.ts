@@ -14,6 +14,7 @@ import { hasChromium, SKIP_NOTE } from '../test/support/browser/browser-harness.
 import { browserSoakConfig } from '../test/soak/browser/config.js'
 import { browserOutcomesLine, browserTable } from '../test/soak/browser/figures.js'
 import { browserWalk } from '../test/soak/browser/walk.js'
+import { printViolations } from '../test/soak/figures.js'
 
 if (!hasChromium) {
   console.log(`soak:browser${SKIP_NOTE}`)
@@ -29,18 +30,5 @@ console.log()
 console.log(browserTable(result.figures))
 console.log(`${'call outcomes'.padEnd(16)}  ${browserOutcomesLine(result.figures)}`)
 
-const shown = new Set<string>()
-for (const v of result.violations) {
-  // Keeping going, one violation of a rule tends to repeat for a while: the first of each rule is shown.
-  if (keepGoing && shown.has(v.rule)) continue
-  shown.add(v.rule)
-  console.log(`\nVIOLATION of ${v.rule} at step ${v.step}: ${v.detail}`)
-  console.log(`replay: ${result.figures.replay}`)
-  for (const line of v.trace) console.log(`  ${line}`)
-}
-if (keepGoing && result.violations.length > 0) {
-  const byRule = new Map<string, number>()
-  for (const v of result.violations) byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1)
-  console.log(`\nviolations by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}`)
-}
+printViolations(result.violations, result.figures.replay, keepGoing)
 process.exit(result.violations.length > 0 || result.figures.sessionsLost > 0 ? 1 : 0)

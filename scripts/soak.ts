@@ -11,7 +11,7 @@
  * required to stay flat after warm-up.
  */
 import { soakConfig } from '../test/soak/config.js'
-import { gcExposed, heapSlopePer1000Steps, outcomesLine, table } from '../test/soak/figures.js'
+import { gcExposed, heapSlopePer1000Steps, outcomesLine, printViolations, table } from '../test/soak/figures.js'
 import { walk } from '../test/soak/walk.js'
 
 /** Heap growth after warm-up that still counts as flat: the local server's store grows with every sign-in. */
@@ -26,22 +26,8 @@ console.log()
 console.log(table(result.figures, config.heapEvery))
 console.log(`${'call outcomes'.padEnd(20)}  ${outcomesLine(result.figures)}`)
 
-let failed = false
-const shown = new Set<string>()
-for (const v of result.violations) {
-  failed = true
-  // Keeping going, one violation of a rule tends to repeat for a while: the first of each rule is shown.
-  if (keepGoing && shown.has(v.rule)) continue
-  shown.add(v.rule)
-  console.log(`\nVIOLATION of ${v.rule} at step ${v.step}: ${v.detail}`)
-  console.log(`replay: ${result.figures.replay}`)
-  for (const line of v.trace) console.log(`  ${line}`)
-}
-if (keepGoing && result.violations.length > 0) {
-  const byRule = new Map<string, number>()
-  for (const v of result.violations) byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1)
-  console.log(`\nviolations by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}`)
-}
+printViolations(result.violations, result.figures.replay, keepGoing)
+let failed = result.violations.length > 0
 const slope = heapSlopePer1000Steps(result.figures, config.heapEvery)
 if (gcExposed() && result.figures.steps >= 1_000 && slope > FLAT_HEAP_BYTES_PER_1000_STEPS) {
   failed = true

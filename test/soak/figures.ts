@@ -123,3 +123,31 @@ export function table(f: Figures, heapEvery: number): string {
 export function outcomesLine(f: Figures): string {
   return list(f.outcomes)
 }
+
+/** A violation as a walk reports it: the rule, where, what, and the steps that led there. */
+export interface ReportedViolation {
+  rule: string
+  step: number
+  detail: string
+  trace: string[]
+}
+
+/**
+ * Prints each violation with the replay command and the steps that led to it; keeping going, only the first
+ * of each rule (one tends to repeat for a while), then a count by rule.
+ */
+export function printViolations(violations: readonly ReportedViolation[], replay: string, keepGoing: boolean): void {
+  const shown = new Set<string>()
+  for (const v of violations) {
+    if (keepGoing && shown.has(v.rule)) continue
+    shown.add(v.rule)
+    console.log(`\nVIOLATION of ${v.rule} at step ${v.step}: ${v.detail}`)
+    console.log(`replay: ${replay}`)
+    for (const line of v.trace) console.log(`  ${line}`)
+  }
+  if (keepGoing && violations.length > 0) {
+    const byRule = new Map<string, number>()
+    for (const v of violations) byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1)
+    console.log(`\nviolations by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}`)
+  }
+}

@@ -18,6 +18,7 @@ import { knownExcuse } from './known.js'
 import type { Cause, Ledger } from './ledger.js'
 import type { Answer, ProbeListener } from './probe.js'
 import type { Tab, TabListener, World } from './world.js'
+import { SESSION_GONE_CODES, TERMINAL_REFRESH_CODES } from '../support/session-ending-codes.js'
 
 export type Rule =
   | 'one-refresher'
@@ -37,18 +38,6 @@ export interface Violation {
   detail: string
 }
 
-/** Answers after which the client ends the session (`machines/failures.ts`), on /token or with a bearer. */
-const TERMINAL_REFRESH_CODES: ReadonlySet<string> = new Set([
-  'refresh_token_not_found',
-  'refresh_token_already_used',
-  'session_not_found',
-  'session_expired',
-  'user_banned',
-  'user_not_found',
-  'validation_failed',
-  'bad_jwt',
-])
-const SESSION_GONE_CODES: ReadonlySet<string> = new Set(['session_not_found', 'user_not_found', 'user_banned'])
 
 function claim(jwt: string | undefined, name: string): string | undefined {
   if (jwt === undefined) return undefined
@@ -111,7 +100,7 @@ export class Checker implements ProbeListener, TabListener {
     if (isRefresh && a.issued) this.answers.refreshed += 1
     if (a.code === undefined) return
     this.#check('no-reuse-at-server', a.code !== 'refresh_token_already_used', () => `tab${a.tab} presented ${short(a.presented)}: the server answered refresh_token_already_used`)
-    const terminal = isRefresh ? TERMINAL_REFRESH_CODES.has(a.code) : SESSION_GONE_CODES.has(a.code)
+    const terminal = isRefresh ? TERMINAL_REFRESH_CODES.includes(a.code) : SESSION_GONE_CODES.includes(a.code)
     if (!terminal) return
     this.answers.terminal += 1
     const facts = isRefresh && a.presented !== undefined ? this.ledger.byRefreshToken(a.presented) : undefined

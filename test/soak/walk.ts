@@ -45,7 +45,8 @@ export function stepsOf(config: Pick<SoakConfig, 'seed' | 'clients'>, count: num
   return Array.from({ length: count }, () => nextStep(prng, config.clients, USERS))
 }
 
-const STATUS_CODES: Record<string, string> = {
+/** Each status in the trace's few letters (`auth`, `ref…`); both walks print tabs with them. */
+export const STATUS_CODES: Record<string, string> = {
   initializing: 'init',
   signedOut: 'out',
   signingIn: 'in…',

@@ -7,6 +7,7 @@
  * "an error that quotes the request's secrets back".
  */
 import fc from 'fast-check'
+import { SESSION_GONE_CODES, TERMINAL_REFRESH_CODES } from '../../support/session-ending-codes.js'
 
 export type JsonValue = fc.JsonValue
 
@@ -66,21 +67,8 @@ export interface Answer {
   headers: HeaderSpec
 }
 
-/** Codes after which the session is over, as `machines/failures.ts` lists them for a refresh. */
-export const TERMINAL_REFRESH_CODES: readonly string[] = [
-  'refresh_token_not_found',
-  'refresh_token_already_used',
-  'session_not_found',
-  'session_expired',
-  'session_missing',
-  'user_banned',
-  'user_not_found',
-  'validation_failed',
-  'bad_jwt',
-]
-
-/** Codes that, answered to a call made with the user's token, mean the session or its user is gone. */
-export const SESSION_GONE_CODES: readonly string[] = ['session_not_found', 'user_not_found', 'user_banned']
+// The property's oracle and generators draw on the shared list of session-ending codes.
+export { SESSION_GONE_CODES, TERMINAL_REFRESH_CODES }
 
 const OTHER_KNOWN_CODES = [
   'invalid_credentials', 'over_request_rate_limit', 'weak_password', 'email_exists', 'mfa_verification_failed',

@@ -24,6 +24,7 @@ import { Labels } from './labels.js'
 import type { PageEvent, TabView } from './page.js'
 import type { ProxyAnswer, ProxyListener, RefreshOverlap } from './proxy.js'
 import type { BrowserTab, TabSink } from './tab.js'
+import { SESSION_GONE_CODES, TERMINAL_REFRESH_CODES } from '../../support/session-ending-codes.js'
 
 export type BrowserRule = Rule | 'server-log-agrees' | 'heap-bounded'
 
@@ -33,20 +34,6 @@ export interface Violation {
   detail: string
 }
 
-/** Answers after which the client ends the session (`machines/failures.ts`), on a refresh. */
-const TERMINAL_REFRESH_CODES: ReadonlySet<string> = new Set([
-  'refresh_token_not_found',
-  'refresh_token_already_used',
-  'session_not_found',
-  'session_expired',
-  'session_missing',
-  'user_banned',
-  'user_not_found',
-  'validation_failed',
-  'bad_jwt',
-])
-/** Answers after which the client ends the session, on a call made with the access token. */
-const SESSION_GONE_CODES: ReadonlySet<string> = new Set(['session_not_found', 'user_not_found', 'user_banned'])
 const CORE_RULES: ReadonlySet<string> = new Set<Rule>([
   'one-refresher',
   'no-reuse-at-server',
@@ -126,7 +113,7 @@ export class BrowserChecker implements ProxyListener, TabSink {
     }
     if (a.code === undefined) return
     this.check('no-reuse-at-server', a.code !== 'refresh_token_already_used', () => `${a.tab} presented ${this.labels.token(a.presented)}: the server answered refresh_token_already_used (a family revocation)`)
-    const terminal = isRefresh ? TERMINAL_REFRESH_CODES.has(a.code) && a.status < 429 : SESSION_GONE_CODES.has(a.code)
+    const terminal = isRefresh ? TERMINAL_REFRESH_CODES.includes(a.code) && a.status < 429 : SESSION_GONE_CODES.includes(a.code)
     if (!terminal) return
     this.answers.terminal += 1
     const sessionId = isRefresh ? this.ledger.sessionIdOf(a.presented) : a.bearer?.sessionId

@@ -18,6 +18,7 @@ import { BrowserStepRunner } from './runner.js'
 import { coreStep, describeBrowserStep, nextBrowserStep, type BrowserStep } from './scenario.js'
 import type { BrowserTab } from './tab.js'
 import { BrowserWorld, VIRTUAL_EPOCH } from './world.js'
+import { STATUS_CODES } from '../walk.js'
 
 const USERS = 2
 /** Tabs that do not come back to rest within this long (real time) are stuck. */
@@ -62,16 +63,6 @@ export function browserStepsOf(config: Pick<BrowserSoakConfig, 'seed' | 'tabs'>,
   return Array.from({ length: count }, () => nextBrowserStep(prng, config.tabs, USERS))
 }
 
-const STATUS_CODES: Record<string, string> = {
-  initializing: 'init',
-  signedOut: 'out',
-  signingIn: 'in…',
-  anonymous: 'anon',
-  mfaChallenge: 'mfa',
-  authenticated: 'auth',
-  refreshing: 'ref…',
-  signingOut: 'out…',
-}
 
 /** Where the tabs and the storage are, in one short line (`z`: frozen, `!`: degraded, `~`: stale). */
 function where(world: BrowserWorld, checker: BrowserChecker): string {
