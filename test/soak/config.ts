@@ -34,7 +34,8 @@ export const DEFAULTS = {
   heapEvery: 100,
 } as const
 
-function envNumber(name: string): number | undefined {
+/** A positive integer from the environment, or undefined when the variable is unset. */
+export function envNumber(name: string): number | undefined {
   const raw = process.env[name]
   if (raw === undefined || raw.trim() === '') return undefined
   const value = Number(raw)

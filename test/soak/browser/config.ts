@@ -4,7 +4,7 @@
  * `SOAK_BROWSER_STEPS`, `SOAK_BROWSER_TABS` and `SOAK_BROWSER_STORAGE_FAULTS` override the defaults, so a
  * failing run is replayed with the command it printed.
  */
-import { randomSeed } from '../config.js'
+import { envNumber, randomSeed } from '../config.js'
 import { seedFrom } from '../prng.js'
 
 export interface BrowserSoakConfig {
@@ -41,14 +41,6 @@ export const BROWSER_DEFAULTS = {
   traceLength: 30,
   heapEvery: 50,
 } as const
-
-function envNumber(name: string): number | undefined {
-  const raw = process.env[name]
-  if (raw === undefined || raw.trim() === '') return undefined
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`)
-  return value
-}
 
 function envStorageFaults(): BrowserSoakConfig['storageFaults'] | undefined {
   const raw = process.env['SOAK_BROWSER_STORAGE_FAULTS']?.trim().toLowerCase()
