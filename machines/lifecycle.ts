@@ -36,12 +36,10 @@ const attemptFailed = {
   ],
 } as const
 
-type SessionNews = { event: Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }> }
-
 /** Another client signed in or rotated the tokens: its session becomes the one in hand, announced as its news. */
 const takeSessionFromElsewhere = [
-  { type: 'storeSession', params: ({ event }: SessionNews) => ({ session: event.session }) },
-  { type: 'announce', params: ({ event }: SessionNews) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
+  { type: 'storeSession', params: ({ event }: { event: Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }> }) => ({ session: event.session }) },
+  { type: 'announce', params: ({ event }: { event: Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }> }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
 ] as const
 
 /** Another client signed out: so is this one. */
