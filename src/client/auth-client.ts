@@ -45,7 +45,6 @@ import type {
   VerifyOtpParams,
 } from './types.js'
 
-
 /**
  * `[Symbol.asyncDispose](): Promise<void>` where the app's TypeScript lib declares `Symbol.asyncDispose`
  * (`esnext.disposable`, `@types/node`), and nothing where it does not: the client's type compiles under any
@@ -142,8 +141,6 @@ export class AuthClient {
     const data = { user: output.user, session: output.session }
     return output.weakPassword ? { ...data, weakPassword: output.weakPassword } : data
   }
-
-
 
   /**
    * Sends a one-time code (and magic link) by email, or a code by SMS. No session yet: finish with `verifyOtp`.
@@ -251,10 +248,6 @@ export class AuthClient {
     const request = recoverRequest(params)
     return withPkceChallenge(this.#core, { recovery: true }, (pkce) => api.recover(this.#core.io.transport, email, { ...request, ...pkce }, options))
   }
-
-
-
-
 
   /**
    * Signs out. `local` and `global` end this session here whatever the server answers (a server failure

@@ -1,9 +1,9 @@
 /**
  * `supabase-auth-machine/identities`: the identity calls few apps make, kept out of the main entry so the
  * apps that do not make them do not carry them: single sign-on, ID tokens, anonymous users (who become
- * permanent by linking an identity or adding an email), and linking. Each takes the client first and keeps auth-js's name and
- * `data` shape (`auth.signInWithSSO(p)` in auth-js is `signInWithSSO(auth, p)` here). Sign-ins run
- * through the client's chart like its own methods; the rest through its session gateway.
+ * permanent by linking an identity or adding an email), and linking. Each takes the client first and keeps
+ * auth-js's name and `data` shape (`auth.signInWithSSO(p)` in auth-js is `signInWithSSO(auth, p)` here).
+ * Sign-ins run through the client's chart like its own methods; the rest through its session gateway.
  *
  * @example
  * ```ts

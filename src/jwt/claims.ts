@@ -36,7 +36,10 @@ export interface GetClaimsOptions extends CallOptions {
   now?: number
 }
 
-/** What `getClaims` needs of a client: its session. Any `AuthClient` is one. */
+/**
+ * What `getClaims` reads of a client: its session. The key set is fetched with the client's own transport, so
+ * the client must be one `createAuthClient` made (anything else is refused with `AuthInvalidCredentialsError`).
+ */
 export interface ClaimsSource {
   getSession(): Promise<{ session: Session | null }>
 }
@@ -110,7 +113,6 @@ export async function getClaims(auth: ClaimsSource, jwt?: string, options: GetCl
   return result
 }
 
-/** `exp` is required (GoTrue always sets it) and checked without leeway, as auth-js does; `nbf` when present. */
 /** The caller's `now` when it is a number of ms; anything else is refused here rather than throw inside the checks. */
 function readNow(now: unknown): number {
   if (now === undefined) return Date.now()
@@ -118,6 +120,7 @@ function readNow(now: unknown): number {
   return now
 }
 
+/** `exp` is required (GoTrue always sets it) and checked without leeway, as auth-js does; `nbf` when present. */
 function checkTimes(payload: JwtPayload, now: number, allowExpired: boolean): void {
   const seconds = Math.floor(now / 1000)
   if (!allowExpired && (payload.exp === undefined || payload.exp <= seconds)) throw new AuthInvalidJwtError('JWT has expired')

@@ -152,8 +152,8 @@ class StorageSlot implements SessionStore {
       const failure = outcomes.find((outcome) => !outcome.ok)
       if (failure !== undefined && !failure.ok) {
         this.#degrade(failure.error)
-        // Tried once more, best-effort: a signed-out session left in the adapter would come back on reload
-        // and in every other tab sharing it (found by the soak: one removeItem that throws during a sign-out).
+        // Failed twice (see #call), so tried once more after the fall to memory, best-effort: a signed-out session
+        // left in the adapter would come back on reload and in every other tab sharing it.
         this.#scrub(keys)
       }
     })
