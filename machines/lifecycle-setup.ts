@@ -29,7 +29,8 @@ import type {
   SignedOutReason,
 } from './lifecycle-types.js'
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_MAX_TIMER_MS, DEFAULT_REFRESH_MARGIN_MS, isRefreshDue, nextCheckDelay, retryDelayMs } from './refresh-policy.js'
-import { awaitsSecondFactor, isAnonymousSession } from './session-facts.js'
+import { awaitsSecondFactor, isAnonymousSession, sessionIdOf } from './session-facts.js'
+import { sessionAfterNews } from './session-news.js'
 
 /** Stands in for an actor the client provides; running the bare chart without it fails loudly. */
 function provided<TOutput, TInput = NonReducibleUnknown>(name: string) {
@@ -49,6 +50,8 @@ export function initialContext(input: LifecycleInput): LifecycleContext {
     retryAt: null,
     refreshFailures: 0,
     storageProblem: null,
+    endedSession: null,
+    replacedToken: null,
     settings: {
       autoRefreshToken: input.settings.autoRefreshToken,
       refreshMarginMs: input.settings.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
@@ -156,6 +159,16 @@ export const lifecycleSetup = setup({
      * A revoked session whose token was merely rotated since is learned again by its next refresh or call.
      */
     concernsCurrentUser: ({ context }, params: { token: string }) => context.session?.access_token === params.token,
+    /** Another client's session changes the one in hand, and is not of a session this client saw end. */
+    bringsNews: ({ context }, params: { session: Session }) =>
+      sessionIdOf(params.session) !== (context.endedSession ?? undefined) &&
+      sessionAfterNews(context.session, params.session, context.replacedToken) !== context.session,
+    /**
+     * Another client's sign-out ended the session in hand (or did not say which it ended): one that names
+     * another session was sent before the sign-in this client made since, and arrived late.
+     */
+    endsSessionInHand: ({ context }, params: { ended: string | undefined }) =>
+      context.session !== null && (params.ended === undefined || params.ended === sessionIdOf(context.session)),
   },
   delays: {
     /** Until the refresh is due, capped so a device that slept re-reads the wall clock soon after waking. */
@@ -168,6 +181,11 @@ export const lifecycleSetup = setup({
     persistSession: () => {},
     /** Provided by the client: after another client signed out, remove the session in hand from storage if a write of ours put it back. */
     forgetCrossedWrite: () => {},
+    /**
+     * Provided by the client: news was taken only in part (this client's tokens or user were newer than the
+     * announced ones), so the announcing client stored older ones: storage gets the session in hand.
+     */
+    keepStorageCurrent: (_, _params: { heard: Session }) => {},
 
     /** The caller joins the operation already in flight and gets its result; nothing else changes. */
     joinInFlight: () => {},
@@ -177,13 +195,18 @@ export const lifecycleSetup = setup({
     replyWithError: emit((_, params: { error: unknown }) => ({ type: 'operationFailed' as const, error: toAuthError(params.error) })),
     /** A newer event cut the operation in flight short: its callers are told why. */
     cancelInFlight: emit((_, params: { reason: 'superseded' | 'signOut' }) => ({ type: 'operationCancelled' as const, reason: params.reason })),
-    announce: emit((_, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote'; landing?: boolean }) => ({
-      type: 'authEvent' as const,
-      event: params.event,
-      session: params.session,
-      origin: params.origin ?? 'local',
-      ...(params.landing ? { landing: true } : {}),
-    })),
+    announce: emit(({ context }, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote'; landing?: boolean }) => {
+      // A sign-out names the session it ends (announced before the session is cleared, so it is still in hand).
+      const ended = params.session === null && context.session ? sessionIdOf(context.session) : undefined
+      return {
+        type: 'authEvent' as const,
+        event: params.event,
+        session: params.session,
+        origin: params.origin ?? 'local',
+        ...(params.landing ? { landing: true } : {}),
+        ...(ended ? { ended } : {}),
+      }
+    }),
 
     restoreFromStorage: assign((_, output: RestoreOutput) => ({
       restored: true,
@@ -194,9 +217,10 @@ export const lifecycleSetup = setup({
     restoreFailed: assign((_, params: { error: unknown }) => ({ restored: true, error: toAuthError(params.error) })),
     /** The URL's callback is used up: a later restore or status change never looks at it again. */
     consumeLanding: assign({ landing: null }),
-    storeSession: assign((_, params: { session: Session }) => ({
+    storeSession: assign(({ context }, params: { session: Session }) => ({
       // A session just written to storage is what storage holds: known, so it can be signed out.
       restored: true,
+      replacedToken: context.session && context.session.refresh_token !== params.session.refresh_token ? context.session.refresh_token : context.replacedToken,
       session: params.session,
       error: null,
       stale: false,
@@ -217,7 +241,8 @@ export const lifecycleSetup = setup({
         retryAt: context.io.clock.now() + retryDelayMs(refreshFailures, params.error, context.random),
       }
     }),
-    clearSession: assign((_, params: { reason: SignedOutReason; error: AuthError | null }) => ({
+    clearSession: assign(({ context }, params: { reason: SignedOutReason; error: AuthError | null }) => ({
+      endedSession: (context.session && sessionIdOf(context.session)) ?? context.endedSession,
       session: null,
       reason: params.reason,
       error: params.error,

@@ -79,6 +79,13 @@ export interface LifecycleContext {
   retryAt: number | null
   refreshFailures: number
   storageProblem: StorageProblem | null
+  /**
+   * The server's id of the last session this client saw end (signed out here or elsewhere, revoked): news of
+   * it that arrives later is stale, since an ended session never comes back.
+   */
+  endedSession: string | null
+  /** The refresh token the session in hand replaced: news still carrying it is older than the session. */
+  replacedToken: string | null
   settings: LifecycleSettings
   io: LifecycleIo
   random: () => number
@@ -95,8 +102,11 @@ export type LifecycleEvent =
   | { type: 'USER_UPDATED'; user: User }
   /** Another client sharing the storage signed in or rotated the tokens. */
   | { type: 'SESSION_CHANGED_ELSEWHERE'; event: AuthChangeEvent; session: Session }
-  /** Another client sharing the storage signed out. */
-  | { type: 'SIGNED_OUT_ELSEWHERE' }
+  /**
+   * Another client sharing the storage signed out. `ended`: the server's id of the session it ended (absent
+   * from auth-js tabs), so a sign-out heard after a newer sign-in leaves that sign-in alone.
+   */
+  | { type: 'SIGNED_OUT_ELSEWHERE'; ended?: string }
   /**
    * A call made with the session's token learned that the server no longer knows the session or its user.
    * `token`: the access token the call was made with.
@@ -125,7 +135,8 @@ export type LifecycleEmitted =
    * `landing`: the URL's callback completed while initializing; auth-js tells it after `INITIAL_SESSION`,
    * so an app learns of a password-recovery link from the event, not only from the restored state.
    */
-  | { type: 'authEvent'; event: AuthChangeEvent; session: Session | null; origin: 'local' | 'remote'; landing?: boolean }
+  /** `ended`: on a sign-out, the server's id of the session that ended, for the other clients to weigh it. */
+  | { type: 'authEvent'; event: AuthChangeEvent; session: Session | null; origin: 'local' | 'remote'; landing?: boolean; ended?: string }
 
 // ---- contracts of the provided actors ----
 

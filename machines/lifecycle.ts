@@ -22,7 +22,8 @@ import {
   signOutInput,
   verifyMfaInput,
 } from './lifecycle-setup.js'
-import type { LandingOutput, LifecycleEvent } from './lifecycle-types.js'
+import type { LandingOutput, LifecycleContext, LifecycleEvent } from './lifecycle-types.js'
+import { sessionAfterNews } from './session-news.js'
 
 /**
  * A sign-in or second-factor attempt failed: back to whatever status the existing session (or its
@@ -36,11 +37,26 @@ const attemptFailed = {
   ],
 } as const
 
-/** Another client signed in or rotated the tokens: its session becomes the one in hand, announced as its news. */
+type SessionNews = Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }>
+
+/** The announced session, weighed against the one in hand (see `bringsNews`). */
+const newsGuard = { type: 'bringsNews', params: ({ event }: { event: SessionNews }) => ({ session: event.session }) } as const
+
+/**
+ * Another client signed in, rotated the tokens or updated the user: what that makes of the session in hand
+ * becomes the session, announced as the other client's news. If it is not wholly the announced session,
+ * the announcing client stored older tokens or user than this one holds, and storage gets the newer.
+ */
 const takeSessionFromElsewhere = [
-  { type: 'storeSession', params: ({ event }: { event: Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }> }) => ({ session: event.session }) },
-  { type: 'announce', params: ({ event }: { event: Extract<LifecycleEvent, { type: 'SESSION_CHANGED_ELSEWHERE' }> }) => ({ event: event.event, session: event.session, origin: 'remote' as const }) },
+  { type: 'storeSession', params: ({ context, event }: { context: LifecycleContext; event: SessionNews }) => ({ session: sessionAfterNews(context.session, event.session, context.replacedToken) }) },
+  { type: 'announce', params: ({ context, event }: { context: LifecycleContext; event: SessionNews }) => ({ event: event.event, session: context.session, origin: 'remote' as const }) },
+  { type: 'keepStorageCurrent', params: ({ event }: { event: SessionNews }) => ({ heard: event.session }) },
 ] as const
+
+type SignOutNews = Extract<LifecycleEvent, { type: 'SIGNED_OUT_ELSEWHERE' }>
+
+/** Another client's sign-out, if it ended the session in hand (see `endsSessionInHand`). */
+const signOutGuard = { type: 'endsSessionInHand', params: ({ event }: { event: SignOutNews }) => ({ ended: event.ended }) } as const
 
 /** Another client signed out: so is this one. */
 const takeSignOutFromElsewhere = [
@@ -124,7 +140,7 @@ const signedOut = lifecycleSetup.createStateConfig({
   on: {
     SIGN_IN: { target: 'signingIn' },
     REDIRECT: { target: 'signingIn.leavingForProvider' },
-    SESSION_CHANGED_ELSEWHERE: { target: 'resolvingStatus', actions: takeSessionFromElsewhere },
+    SESSION_CHANGED_ELSEWHERE: { guard: newsGuard, target: 'resolvingStatus', actions: takeSessionFromElsewhere },
   },
 })
 
@@ -136,8 +152,8 @@ const signingIn = lifecycleSetup.createStateConfig({
     REDIRECT: { target: '.leavingForProvider', reenter: true, actions: { type: 'cancelInFlight', params: { reason: 'superseded' } } },
     // Taken without leaving: a sign-in that succeeds replaces this news, and one that fails falls back to the
     // session in hand, which must then be what other clients made of it meanwhile, not what it was before.
-    SESSION_CHANGED_ELSEWHERE: { actions: takeSessionFromElsewhere },
-    SIGNED_OUT_ELSEWHERE: { guard: 'hasSession', actions: takeSignOutFromElsewhere },
+    SESSION_CHANGED_ELSEWHERE: { guard: newsGuard, actions: takeSessionFromElsewhere },
+    SIGNED_OUT_ELSEWHERE: { guard: signOutGuard, actions: takeSignOutFromElsewhere },
   },
   states: {
     credentials: {
@@ -236,8 +252,8 @@ const signedIn = lifecycleSetup.createStateConfig({
         { type: 'clearSession', params: ({ event }) => ({ reason: signedOutReasonFor(event.error), error: event.error }) },
       ],
     },
-    SESSION_CHANGED_ELSEWHERE: { target: 'resolvingStatus', actions: takeSessionFromElsewhere },
-    SIGNED_OUT_ELSEWHERE: { target: 'signedOut', actions: takeSignOutFromElsewhere },
+    SESSION_CHANGED_ELSEWHERE: { guard: newsGuard, target: 'resolvingStatus', actions: takeSessionFromElsewhere },
+    SIGNED_OUT_ELSEWHERE: { guard: signOutGuard, target: 'signedOut', actions: takeSignOutFromElsewhere },
   },
   states: {
     anonymous: {},
@@ -303,7 +319,7 @@ const refreshing = lifecycleSetup.createStateConfig({
     REFRESH: { actions: 'joinInFlight' },
     // Taken without leaving, so a refresh that fails transiently keeps the session other clients hold now,
     // not the one it started with. (Its outcome, read from storage once the request settles, comes after.)
-    SESSION_CHANGED_ELSEWHERE: { actions: takeSessionFromElsewhere },
+    SESSION_CHANGED_ELSEWHERE: { guard: newsGuard, actions: takeSessionFromElsewhere },
   },
 })
 

@@ -43,3 +43,12 @@ export function isAnonymousSession(session: Session): boolean {
 export function awaitsSecondFactor(session: Session): boolean {
   return currentAal(session) === 'aal1' && nextAal(session) === 'aal2'
 }
+
+/** The server's id of the session (the access token's `session_id` claim): the same across rotations. */
+export function sessionIdOf(session: Session): string | undefined {
+  try {
+    return decodeJwt(session.access_token).payload.session_id
+  } catch {
+    return undefined
+  }
+}

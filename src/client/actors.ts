@@ -23,6 +23,7 @@ import type {
   SignOutOutput,
 } from '../../machines/lifecycle-types.js'
 import { isExpiringSoon } from '../../machines/refresh-policy.js'
+import { sameSignIn, sessionAfterNews } from '../../machines/session-news.js'
 import * as api from '../api/index.js'
 import { AuthError, AuthInvalidTokenResponseError, isAuthError } from '../errors.js'
 import { combineSignals } from '../http/signals.js'
@@ -42,15 +43,18 @@ function newestOf(stored: Session, heard: Session | null | undefined): Session {
 }
 
 /**
- * What storage holds once a refresh request has settled, if it no longer holds the session that was sent:
- * other clients sign in and out without the refresh lock, so a sign-in or sign-out made meanwhile wins over
- * the request's outcome, whatever it was. (The soak found a refresh writing the old session over a newer
- * sign-in, and a failed one keeping a session another tab had replaced or ended.)
+ * What storage holds once a refresh request has settled, if it changed while the request was out: other
+ * clients sign in and out without the refresh lock, so a sign-in or sign-out made meanwhile wins over the
+ * request's outcome, whatever it was. (The soak found a refresh writing the old session over a newer
+ * sign-in, and a failed one keeping a session another tab had replaced or ended.) Unchanged means it still
+ * holds what it held `before` the request, or the `spent` token itself (another tab's write of it landing
+ * late); a store that cannot read its storage knows of no change.
  */
-async function changedMeanwhile(store: SessionStore, spent: string): Promise<RefreshOutput | undefined> {
-  const { session } = await store.read()
+async function changedMeanwhile(store: SessionStore, before: Session, spent: string): Promise<RefreshOutput | undefined> {
+  const { session, problem } = await store.read()
+  if (problem) return undefined
   if (session === null) return { outcome: 'signedOutElsewhere' }
-  return session.refresh_token === spent ? undefined : { outcome: 'adopted', session }
+  return session.refresh_token === before.refresh_token || session.refresh_token === spent ? undefined : { outcome: 'adopted', session }
 }
 
 /**
@@ -127,8 +131,11 @@ const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, 
   const { transport, store, coordinator, clock } = input.io
   return coordinator.withLock(
     async (lock) => {
-      const { session: stored } = await store.read()
+      const read = await store.read()
       if (signal.aborted) throw abortedError(signal)
+      // A store that lost its storage holds only its own writes, not other clients' sessions: an empty one says
+      // nothing about whether they signed out, and the session in hand stands.
+      const stored = read.session ?? (read.problem === 'unavailable' ? input.session : null)
       if (stored === null) return { outcome: 'signedOutElsewhere' as const }
       let latest = newestOf(stored, coordinator.lastHeard?.session)
       if (coordinator.crossContext && latest.refresh_token === input.session.refresh_token) {
@@ -147,7 +154,7 @@ const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, 
       const answer = api.refreshAccessToken(transport, spent, { signal })
       // Whatever the answer, a sign-in or sign-out another client made meanwhile decides first.
       await answer.catch(() => undefined)
-      const changed = await changedMeanwhile(store, spent)
+      const changed = await changedMeanwhile(store, stored, spent)
       if (changed) return changed
       const response = await answer
       if (signal.aborted) throw abortedError(signal)
@@ -190,6 +197,18 @@ export const lifecycleActions = {
   forgetCrossedWrite: ({ context: { session, io } }: { context: LifecycleContext }) => {
     void io.store.read().then(({ session: stored }) => {
       if (session && stored?.refresh_token === session.refresh_token) return io.store.remove()
+    })
+  },
+  /**
+   * After news taken in part: the announcing client stored older tokens or an older user than this one
+   * holds now. Storage gets the newest of both, if it still holds that sign-in: a sign-in or sign-out made
+   * since by another client stays.
+   */
+  keepStorageCurrent: ({ context: { session, io } }: { context: LifecycleContext }, { heard }: { heard: Session }) => {
+    if (!session || session === heard) return
+    void io.store.read().then(({ session: stored }) => {
+      const newest = stored && sameSignIn(stored, session) ? sessionAfterNews(stored, session) : stored
+      if (newest && newest !== stored) return io.store.write(newest)
     })
   },
 }

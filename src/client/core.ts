@@ -122,7 +122,7 @@ export class ClientCore {
     const unsubscribeMessages = this.io.coordinator.subscribe((message) => {
       this.actor.send(
         message.session === null
-          ? { type: 'SIGNED_OUT_ELSEWHERE' }
+          ? { type: 'SIGNED_OUT_ELSEWHERE', ...(message.ended ? { ended: message.ended } : {}) }
           : { type: 'SESSION_CHANGED_ELSEWHERE', event: message.event, session: message.session },
       )
     })
@@ -133,7 +133,7 @@ export class ClientCore {
 
   #announce(emitted: Extract<LifecycleEmitted, { type: 'authEvent' }>): void {
     if (emitted.origin === 'local') {
-      this.io.coordinator.publish({ type: 'session', event: emitted.event, session: emitted.session })
+      this.io.coordinator.publish({ type: 'session', event: emitted.event, session: emitted.session, ...(emitted.ended ? { ended: emitted.ended } : {}) })
     }
     const item = { event: emitted.event, session: emitted.session }
     // After the INITIAL_SESSION of everyone subscribed so far, which is sent once `ready` resolves.

@@ -77,7 +77,7 @@ class StorageCoordinator implements Coordinator {
     const last = this.#lastPublished
     if (message.session && last?.event === message.event && last.session?.refresh_token === message.session.refresh_token) return
     this.#lastPublished = message
-    broadcast(this.#storage, this.#key, this.#member, { type: 'session', event: message.event, session: message.session, from: this.id })
+    broadcast(this.#storage, this.#key, this.#member, { ...message, from: this.id })
   }
 
   subscribe(listener: (message: SessionMessage) => void): () => void {

@@ -7,6 +7,11 @@ export interface SessionMessage {
   session: Session | null
   /** The publishing coordinator's id, or `'external'` for a message from an auth-js tab. */
   from: string
+  /**
+   * On a `SIGNED_OUT`: the server's id of the session that ended (the access token's `session_id`), so a
+   * client that signed in since can tell the news is not about its session. auth-js tabs leave it out.
+   */
+  ended?: string
 }
 
 /** What `withLock` tells the function it runs. */

@@ -18,6 +18,7 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'refresh_token',
   'accessToken',
   'refreshToken',
+  'replacedToken',
   'authCode',
   'auth_code',
   'id_token',

@@ -48,12 +48,13 @@ export const DEFAULT_STORAGE_TIMEOUT_MS = 5_000
  *
  * - Every call (reads included) runs on one promise chain per store, so an async adapter cannot apply a
  *   sign-out's remove before an earlier write, and a read sees every write queued before it.
- * - Every adapter call is bounded by `timeoutMs`. The first throw, rejection or timeout switches the store
- *   to an in-memory copy for the rest of its life (seeded with the last value known to be stored) and
- *   fires `onDegraded` once: the app keeps working, signed in, without persistence.
- * - When a write fails, the now-stale value left in the adapter is removed best-effort: an old refresh
- *   token surviving a restart would be replayed and could get the whole token family revoked. When a
- *   removal fails, it is tried once more the same way.
+ * - Every adapter call is bounded by `timeoutMs`. A call that throws or rejects twice in a row, or times
+ *   out, switches the store to reading an in-memory copy for the rest of its life (seeded with the last value
+ *   known to be stored) and fires `onDegraded` once: the app keeps working, signed in.
+ * - A degraded store still hands every write and removal on to the adapter, best-effort and unawaited, so
+ *   other tabs and the next page load get the newest session once the adapter works again. Until then the
+ *   adapter keeps the value from before the failed write, the previous rotation, which the server still
+ *   trades for the current tokens. (Removing it instead signed out every other tab sharing the storage.)
  *
  * @example
  * const store = createSessionStore(defaultStorage(), defaultStorageKey(url))
@@ -126,16 +127,15 @@ class StorageSlot implements SessionStore {
         // Only a hand-built session with cycles or BigInts gets here; there is nothing storable.
         return
       }
-      if (this.#memory !== undefined) {
-        this.#memory.set(this.key, raw)
-        return
-      }
-      const set = await this.#call('setItem', () => this.#storage.setItem(this.key, raw))
-      this.#lastKnown = raw
-      if (!set.ok) {
+      if (this.#memory === undefined) {
+        const set = await this.#call('setItem', () => this.#storage.setItem(this.key, raw))
+        this.#lastKnown = raw
+        if (set.ok) return
         this.#degrade(set.error)
-        this.#scrub([this.key])
       }
+      this.#memory?.set(this.key, raw)
+      // The write that failed too: the adapter may take it a moment later (a quota freed meanwhile).
+      this.#bestEffort([this.key], (k) => this.#storage.setItem(k, raw))
     })
   }
 
@@ -145,7 +145,7 @@ class StorageSlot implements SessionStore {
       const keys = [this.key, `${this.key}-user`, `${this.key}-code-verifier`]
       if (this.#memory !== undefined) {
         this.#memory.clear()
-        this.#scrub(keys)
+        this.#bestEffort(keys, (k) => this.#storage.removeItem(k))
         return
       }
       const outcomes = await Promise.all(keys.map((k) => this.#call('removeItem', () => this.#storage.removeItem(k))))
@@ -154,7 +154,7 @@ class StorageSlot implements SessionStore {
         this.#degrade(failure.error)
         // Failed twice (see #call), so tried once more after the fall to memory, best-effort: a signed-out session
         // left in the adapter would come back on reload and in every other tab sharing it.
-        this.#scrub(keys)
+        this.#bestEffort(keys, (k) => this.#storage.removeItem(k))
       }
     })
   }
@@ -237,15 +237,15 @@ class StorageSlot implements SessionStore {
   }
 
   /**
-   * Best-effort, unawaited removal from the adapter after it failed. Nothing waits on it, so it needs no
-   * timer (which would only hold a Node process open for a hung adapter).
+   * Best-effort, unawaited adapter calls after it failed. Nothing waits on them, so they need no timer
+   * (which would only hold a Node process open for a hung adapter).
    */
-  #scrub(keys: readonly string[]): void {
+  #bestEffort(keys: readonly string[], call: (key: string) => unknown): void {
     for (const k of keys) {
       try {
-        Promise.resolve(this.#storage.removeItem(k)).then(noop, noop)
+        Promise.resolve(call(k)).then(noop, noop)
       } catch {
-        // The adapter already failed once; a second failure changes nothing.
+        // The adapter already failed; another failure changes nothing.
       }
     }
   }

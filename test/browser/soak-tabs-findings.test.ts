@@ -1,7 +1,6 @@
 /**
  * What the cross-tab chaos soak (`soak-tabs.test.ts`) found, each replayed as a minimal, deterministic
- * sequence in Debian's chromium. A finding not fixed yet is pinned with `it.fails`: when the fix lands, the
- * test passes, `it.fails` turns red, and the marker goes.
+ * sequence in Debian's chromium, and now fixed. (A finding not fixed yet would be pinned with `it.fails`.)
  *
  * Tokens are compared in the page; assertions see yes/no and statuses only.
  */
@@ -70,7 +69,7 @@ describe.skipIf(!hasChromium)(`what the cross-tab soak found${SKIP_NOTE}`, () =>
     )
   }
 
-  it.fails('a sign-out heard late does not end a sign-in the tab made after it (stale SIGNED_OUT)', async () => {
+  it('a sign-out heard late does not end a sign-in the tab made after it (stale SIGNED_OUT)', async () => {
     context = await world.newContext()
     const a = asTabsTab(await world.openTab(context))
     const b = asTabsTab(await world.openTab(context))
@@ -95,9 +94,9 @@ describe.skipIf(!hasChromium)(`what the cross-tab soak found${SKIP_NOTE}`, () =>
     await sleep(LAG_MS * 4)
 
     const [endA, endB] = await Promise.all([end(a, 'a'), end(b, 'b')])
-    // A's sign-in came last, so it is what storage holds, and every tab agrees with storage. Found: A applies
-    // the stale SIGNED_OUT to its new session and signs out, while B adopted that session from A's SIGNED_IN:
-    // the tabs disagree (at HEAD storage keeps the session A dropped, so a reload of A restores it).
+    // A's sign-in came last, so it is what storage holds, and every tab agrees with storage. Found: A applied
+    // the stale SIGNED_OUT to its new session and signed out, while B adopted that session from A's SIGNED_IN.
+    // Fixed: a sign-out names the session it ended, and A's is another.
     const signedIn: End = { status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true }
     expect({ a: endA, b: endB }).toEqual({ a: signedIn, b: signedIn })
   })
@@ -143,25 +142,26 @@ describe.skipIf(!hasChromium)(`what the cross-tab soak found${SKIP_NOTE}`, () =>
     return { a: endA, b: endB, bBefore }
   }
 
-  // The working tree's fix retries a single throw (both of these pass with one throw). Two in a row still
-  // degrade B to memory for good: the session storage holds is lost to one tab or the other.
-  it.fails('a write that throws twice in a row does not take the session from the other tabs (degraded tab)', async () => {
+  // The store retries a single throw; two in a row degrade B to memory for good. Found: the session storage
+  // held was then lost to one tab or the other.
+  it('a write that throws twice in a row does not take the session from the other tabs (degraded tab)', async () => {
     const { a, b } = await storageThrowsAtRefresh('setItem', 2)
-    // Found: B's failed write empties the shared storage and B goes on in memory; A's next refresh finds no
-    // session there and A signs out, though nothing ended the session.
+    // Found: B's failed write emptied the shared storage and B went on in memory; A's next refresh found no
+    // session there and A signed out, though nothing ended the session. Fixed: the adapter keeps the previous
+    // rotation and a degraded store still hands its writes on to it.
     expect(a).toEqual({ status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true })
     expect(b.status).toBe('authenticated')
   })
 
-  it.fails('a read that throws twice in a row does not sign the tab out (degraded tab)', async () => {
+  it('a read that throws twice in a row does not sign the tab out (degraded tab)', async () => {
     const { bBefore } = await storageThrowsAtRefresh('getItem', 2)
-    // Found: B's refresh reads its (empty) memory copy instead, concludes the session ended elsewhere and
-    // signs out (announcing SIGNED_OUT), while storage and A still hold the session. (B comes back only when
-    // A's next rotation reaches it.)
+    // Found: B's refresh read its (empty) memory copy instead, concluded the session ended elsewhere and
+    // signed out (announcing SIGNED_OUT), while storage and A still held the session. Fixed: a store that
+    // cannot read its storage says nothing about other tabs' sign-outs.
     expect(bBefore).toEqual({ status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true })
   })
 
-  // Not a bug at HEAD, a guard for the fix of the stale-news bugs: a message must not be judged stale by a
+  // Never a bug, a guard for the fix of the stale-news bugs: a message must not be judged stale by a
   // storage that has not caught up yet (another renderer's localStorage write can trail its message).
   it('a rotation announced before its storage write shows in this tab is still adopted', async () => {
     context = await world.newContext()
@@ -185,7 +185,7 @@ describe.skipIf(!hasChromium)(`what the cross-tab soak found${SKIP_NOTE}`, () =>
     expect({ a: endA, b: endB }).toEqual({ a: signedIn, b: signedIn })
   })
 
-  it.fails('a user update announced with a session another tab has since rotated does not roll that tab back (stale USER_UPDATED)', async () => {
+  it('a user update announced with a session another tab has since rotated does not roll that tab back (stale USER_UPDATED)', async () => {
     context = await world.newContext()
     const a = asTabsTab(await world.openTab(context))
     const b = asTabsTab(await world.openTab(context))
@@ -207,10 +207,21 @@ describe.skipIf(!hasChromium)(`what the cross-tab soak found${SKIP_NOTE}`, () =>
     await sleep(LAG_MS * 4)
 
     const [endA, endB] = await Promise.all([end(a, 'a'), end(b, 'b')])
-    // Every tab holds what storage holds: A's rotation. Found: A adopts B's USER_UPDATED, whose session
-    // carries the refresh token A already spent, so one tab ends on the spent token (at HEAD B also writes it
-    // back over storage).
+    // Every tab holds what storage holds: A's rotation. Found: A adopted B's USER_UPDATED, whose session
+    // carried the refresh token A had already spent, so one tab ended on the spent token, and B's write put it
+    // back in storage. Fixed: of two rotations of one sign-in the later tokens win, and the later user.
     const signedIn: End = { status: 'authenticated', agreesWithStorage: true, storageHoldsASession: true }
     expect({ a: endA, b: endB }).toEqual({ a: signedIn, b: signedIn })
+    // And B's update is kept everywhere: in both tabs and in storage.
+    const updated = await a.h.evaluate((h, key) => {
+      const finding = (s: { user: { user_metadata?: Record<string, unknown> } } | null | undefined) => s?.user.user_metadata?.['finding']
+      const raw = localStorage.getItem(key)
+      return {
+        a: finding(h.clients.get('a')!.snapshot.session),
+        stored: finding(raw === null ? null : JSON.parse(raw)),
+      }
+    }, STORAGE_KEY)
+    const updatedInB = await b.h.evaluate((h) => h.clients.get('b')!.snapshot.session?.user.user_metadata?.['finding'])
+    expect({ ...updated, b: updatedInB }).toEqual({ a: 'stale-user-updated', stored: 'stale-user-updated', b: 'stale-user-updated' })
   })
 })

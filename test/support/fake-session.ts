@@ -12,6 +12,8 @@ export interface FakeSessionOptions {
   expiresAt?: number // epoch seconds
   refreshToken?: string
   userId?: string
+  /** The server's session id (`session_id` claim): rotations of one sign-in share it. Default: a new one each call. */
+  sessionId?: string
 }
 
 let counter = 0
@@ -24,7 +26,7 @@ export function fakeSession(options: FakeSessionOptions = {}): Session {
   const factors: Factor[] | undefined = options.verifiedFactor
     ? [{ id: 'f1', factor_type: 'totp', status: 'verified', created_at: '', updated_at: '' }]
     : undefined
-  const payload = { sub: userId, exp, iat: now, aal: options.aal ?? 'aal1', is_anonymous: options.anonymous ?? false, session_id: 's1' }
+  const payload = { sub: userId, exp, iat: now, aal: options.aal ?? 'aal1', is_anonymous: options.anonymous ?? false, session_id: options.sessionId ?? `s${counter}` }
   return {
     access_token: `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}.${Buffer.from(`sig${counter}`).toString("base64url")}`,
     token_type: 'bearer',

@@ -252,7 +252,8 @@ describe('createSessionStore', () => {
     expect(await store.read()).toEqual({ session: null, problem: 'unavailable' })
     expect(store.degraded).toBe(true)
     await store.write(session())
-    expect(storage.setItem).not.toHaveBeenCalled()
+    // Still handed on to the storage, best-effort, for the other tabs and the next page load; read from memory.
+    expect(storage.setItem).toHaveBeenCalledTimes(1)
     expect(await store.read()).toEqual({ session: session(), problem: 'unavailable' })
     await store.remove()
     expect((await store.read()).session).toBeNull()
@@ -261,11 +262,14 @@ describe('createSessionStore', () => {
     expect(isAuthError(error) && error.code).toBe('storage_error')
   })
 
-  it('keeps the session in memory when setItem throws (quota), and scrubs the stale stored value', async () => {
+  it('keeps the session in memory when setItem throws (quota), leaves the previous rotation stored, and hands later writes on', async () => {
+    const base = memoryStorage({ [KEY]: JSON.stringify(session({ refresh_token: 'old' })) })
+    let full = true
     const storage = {
-      ...memoryStorage({ [KEY]: JSON.stringify(session({ refresh_token: 'old' })) }),
-      setItem: () => {
-        throw new DOMException(`could not write ${ACCESS}`, 'QuotaExceededError')
+      ...base,
+      setItem: (key: string, value: string) => {
+        if (full) throw new DOMException(`could not write ${ACCESS}`, 'QuotaExceededError')
+        base.setItem(key, value)
       },
     }
     const store = createSessionStore(storage, KEY)
@@ -274,9 +278,15 @@ describe('createSessionStore', () => {
     await store.write(session({ refresh_token: 'new' }))
     expect(store.degraded).toBe(true)
     expect(await store.read()).toEqual({ session: session({ refresh_token: 'new' }), problem: 'unavailable' })
-    expect(storage.getItem(KEY)).toBeNull()
+    // Not removed: the other tabs sharing the storage keep a session (the server trades the previous rotation
+    // for the current tokens), where removing it signed them all out.
+    expect(JSON.parse(base.getItem(KEY) ?? 'null')?.refresh_token).toBe('old')
+    // Once the storage takes writes again, the newest session reaches it.
+    full = false
     await store.write(session({ refresh_token: 'newer' }))
     await Promise.resolve()
+    expect(JSON.parse(base.getItem(KEY) ?? 'null')?.refresh_token).toBe('newer')
+    expect(await store.read()).toEqual({ session: session({ refresh_token: 'newer' }), problem: 'unavailable' })
     expect(errors).toHaveLength(1)
     const error = errors[0] as Error
     expect(error.message).toContain('QuotaExceededError')
