@@ -264,7 +264,7 @@ function rows(r: BenchResults): Row[] {
     target: `(informative) ${joseIn.every((entry) => entry === './jwt' || entry === './testing') && bundle('ours: ./jwt').hasJose ? 'only where JWTs are verified' : 'NOT only where JWTs are verified'}`,
     pass: null,
   })
-  for (const name of ['ours: ./admin', 'ours: ./jwt', 'ours: ./mfa', 'ours: ./identities', 'ours: ./confirmations', 'ours: ./inspect', 'ours: ./svelte', 'ours: ./angular', 'ours: ./devtools', 'ours: ./ssr', 'ours: ./webauthn', 'ours: ./web3', 'ours: ./oauth', 'ours: ./testing', 'app: sign in + state$ (ours)', 'app: sign in + onAuthStateChange (auth-js)']) {
+  for (const name of ['ours: ./admin', 'ours: ./jwt', 'ours: ./mfa', 'ours: ./identities', 'ours: ./confirmations', 'ours: ./handoff', 'ours: ./inspect', 'ours: ./svelte', 'ours: ./angular', 'ours: ./devtools', 'ours: ./ssr', 'ours: ./webauthn', 'ours: ./web3', 'ours: ./oauth', 'ours: ./testing', 'app: sign in + state$ (ours)', 'app: sign in + onAuthStateChange (auth-js)']) {
     const b = bundle(name)
     out.push({
       metric: `${name.replace('ours: ', 'Entry ')}, min + gzip -9`,

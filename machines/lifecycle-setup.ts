@@ -141,7 +141,7 @@ export const lifecycleSetup = setup({
   guards: {
     hasSession: ({ context }) => context.session !== null,
     returnedWithCode: ({ context }) => context.landing?.kind === 'credential' && context.landing.operation.kind === 'exchangeCode',
-    returnedWithTokens: ({ context }) => context.landing?.kind === 'credential' && context.landing.operation.kind === 'redirectTokens',
+    returnedWithTokens: ({ context }) => context.landing?.kind === 'credential' && context.landing.operation.kind === 'tokens',
     returnedWithError: ({ context }) => context.landing?.kind === 'error',
     /** Signing out before the stored session is read could not tell the server which session to end. */
     storedSessionKnown: ({ context }) => context.restored,
@@ -161,7 +161,7 @@ export const lifecycleSetup = setup({
     concernsCurrentUser: ({ context }, params: { token: string }) => context.session?.access_token === params.token,
     /** Another client's session changes the one in hand, and is not of a session this client saw end. */
     bringsNews: ({ context }, params: { session: Session }) =>
-      sessionIdOf(params.session) !== (context.endedSession ?? undefined) &&
+      sessionIdOf(params.session) !== context.endedSession &&
       sessionAfterNews(context.session, params.session, context.replacedToken) !== context.session,
     /**
      * Another client's sign-out ended the session in hand (or did not say which it ended): one that names
@@ -195,18 +195,15 @@ export const lifecycleSetup = setup({
     replyWithError: emit((_, params: { error: unknown }) => ({ type: 'operationFailed' as const, error: toAuthError(params.error) })),
     /** A newer event cut the operation in flight short: its callers are told why. */
     cancelInFlight: emit((_, params: { reason: 'superseded' | 'signOut' }) => ({ type: 'operationCancelled' as const, reason: params.reason })),
-    announce: emit(({ context }, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote'; landing?: boolean }) => {
+    announce: emit(({ context }, params: { event: AuthChangeEvent; session: Session | null; origin?: 'local' | 'remote'; landing?: boolean }) => ({
+      type: 'authEvent' as const,
+      event: params.event,
+      session: params.session,
+      origin: params.origin ?? 'local',
+      ...(params.landing ? { landing: true } : {}),
       // A sign-out names the session it ends (announced before the session is cleared, so it is still in hand).
-      const ended = params.session === null && context.session ? sessionIdOf(context.session) : undefined
-      return {
-        type: 'authEvent' as const,
-        event: params.event,
-        session: params.session,
-        origin: params.origin ?? 'local',
-        ...(params.landing ? { landing: true } : {}),
-        ...(ended ? { ended } : {}),
-      }
-    }),
+      ended: params.session === null && context.session ? sessionIdOf(context.session) : undefined,
+    })),
 
     restoreFromStorage: assign((_, output: RestoreOutput) => ({
       restored: true,

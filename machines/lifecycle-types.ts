@@ -56,7 +56,7 @@ export interface LifecycleSettings {
  * client before the chart starts: a credential to complete the sign-in with, or the error the server sent.
  */
 export type RedirectLanding =
-  | { kind: 'credential'; operation: Extract<SignInOperation, { kind: 'exchangeCode' | 'redirectTokens' }> }
+  | { kind: 'credential'; operation: Extract<SignInOperation, { kind: 'exchangeCode' | 'tokens' }> }
   | { kind: 'error'; error: AuthError }
 
 export interface LifecycleInput {

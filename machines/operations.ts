@@ -1,54 +1,43 @@
 /**
  * The operations the chart runs, as data: what a `SIGN_IN` or `VERIFY_MFA` event carries, with the real
  * argument types of the server call it stands for. The client's `signIn` actor switches on `kind`; the
- * public methods build these in `src/client/arguments.ts`. A new way of signing in (a PKCE code exchange,
- * an ID token) is a new member here and a new case there, and the chart does not change.
+ * public methods build these in `src/client/arguments.ts`. A new way of signing in (a PKCE code exchange)
+ * is a new member here and a new case there, or a `grant` a companion entry builds; the chart does not change.
  * @module
  */
-import type {
-  AnonymousSignInParams,
-  AuthorizeParams,
-  IdTokenGrantBody,
-  MfaProof,
-  PasskeySignInBody,
-  PasswordGrantParams,
-  SignUpParams,
-  SsoRequestBody,
-  VerifyOtpRequest,
-} from '../src/api/index.js'
-import type { Web3GrantBody } from '../src/api/web3.js'
-import type { CallOptions } from '../src/types.js'
+import type { AuthorizeParams, MfaProof, PasswordGrantParams, SessionRequest, SignUpParams, SsoRequestBody, VerifyOtpRequest } from '../src/api/index.js'
+import type { Http } from '../src/http/index.js'
+import type { CallOptions, TokenResponse } from '../src/types.js'
 
 /** Every way of trading something the user holds for a session. */
 export type SignInOperation =
   | { kind: 'signUp'; params: SignUpParams; options?: CallOptions }
   | { kind: 'password'; params: PasswordGrantParams; options?: CallOptions }
-  | { kind: 'anonymous'; params: AnonymousSignInParams; options?: CallOptions }
   | { kind: 'verifyOtp'; params: VerifyOtpRequest; options?: CallOptions }
-  /** Tokens obtained elsewhere (a server, another app): checked with the server before they are adopted. */
-  | { kind: 'setSession'; accessToken: string; refreshToken: string; options?: CallOptions }
-  /** A refresh token other than the current session's, traded for a session of its own. */
-  | { kind: 'refreshToken'; refreshToken: string; options?: CallOptions }
   /**
    * The `code` a PKCE redirect brought back, traded with the verifier stored when the flow began (the
    * flow id, when the redirect carried one, says which).
    */
   | { kind: 'exchangeCode'; authCode: string; flowId: string | null; options?: CallOptions }
-  /** Tokens an implicit-flow redirect put in the URL's fragment; checked with `GET /user` before adoption. */
-  | { kind: 'redirectTokens'; tokens: RedirectTokens; recovery: boolean; options?: CallOptions }
-  /** An OIDC ID token from the provider's own SDK; `linkWith` (an access token) links it to that user. */
-  | { kind: 'idToken'; body: IdTokenGrantBody; linkWith?: string; options?: CallOptions }
   /**
-   * A passkey's signed answer to a sign-in challenge. The browser ceremony before it happens outside the
-   * chart: a passkey prompt (or autofill) can stay open for minutes, and the status should not be
-   * `signingIn` all that time.
+   * Tokens obtained elsewhere: those an implicit-flow redirect put in the URL's fragment (`recovery` for a
+   * password-recovery link), or those handed to `setSession` (by a server, another app). `check` trades them
+   * for a session the server vouches for; it comes with the operation from `supabase-auth-machine/handoff`,
+   * which made it, so the main entry carries none of it.
    */
-  | { kind: 'passkey'; body: PasskeySignInBody; options?: CallOptions }
+  | { kind: 'tokens'; tokens: GivenTokens; recovery: boolean; check: TokenCheck; options?: CallOptions }
   /**
-   * A wallet's signature over a Sign-In with Ethereum / Solana message. As with a passkey, the wallet prompt
-   * happens before, outside the chart: it can stay open as long as the user leaves it.
+   * A credential posted as a request already built and checked, answered with a session. `via` says what it
+   * is: an OIDC ID token from the provider's own SDK (`linkWith`, an access token, links it to that user
+   * instead), an anonymous sign-up, a passkey's signed answer to a sign-in challenge, a wallet's signature
+   * over a Sign-In with Ethereum / Solana message (those three from the companion entries that build them),
+   * or a refresh token other than the current session's. The passkey or wallet prompt happens before, outside
+   * the chart: it can stay open for minutes, and the status should not be `signingIn` all that time.
    */
-  | { kind: 'web3'; body: Web3GrantBody; options?: CallOptions }
+  | { kind: 'grant'; via: GrantVia; request: SessionRequest; linkWith?: string; options?: CallOptions }
+
+/** What a `grant` sign-in trades for a session. */
+export type GrantVia = 'idToken' | 'anonymous' | 'passkey' | 'web3' | 'refreshToken'
 
 export type SignInKind = SignInOperation['kind']
 
@@ -64,13 +53,20 @@ export interface MfaVerifyOperation {
   options?: CallOptions
 }
 
-/** The session fields of an implicit-flow redirect's fragment. */
-export interface RedirectTokens {
+/** Checks tokens obtained elsewhere with the server, at `receivedAt` (this device's clock), and answers their session. */
+export type TokenCheck = (transport: Http, tokens: GivenTokens, receivedAt: number, options: CallOptions) => Promise<TokenResponse>
+
+/**
+ * Session fields obtained elsewhere. `setSession` is given the two tokens; an implicit-flow redirect's
+ * fragment also says when they expire (`expires_at`, epoch seconds, which wins over the token's own `exp`)
+ * and may carry the identity provider's tokens.
+ */
+export interface GivenTokens {
   access_token: string
   refresh_token: string
-  expires_in: number
+  expires_in?: number
   expires_at?: number
-  token_type: string
+  token_type?: string
   provider_token?: string
   provider_refresh_token?: string
 }

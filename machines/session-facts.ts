@@ -2,29 +2,33 @@
  * Facts the chart reads off a session to choose a status. Pure: they look only at the session value.
  * @module
  */
-import { decodeJwt } from '../src/encoding/jwt.js'
+import { decodeJwt, type JwtPayload } from '../src/encoding/jwt.js'
 import type { AuthenticatorAssuranceLevel, Session } from '../src/types.js'
 
 /**
- * The last token decoded and its level. The chart's guards and every derived state ask about the same
+ * The last token decoded and its claims. The chart's guards and every derived state ask about the same
  * token many times per step; decoding (base64 + JSON) each time was a visible share of a sign-in's CPU.
  */
 let lastToken: string | undefined
-let lastAal: AuthenticatorAssuranceLevel = 'aal1'
+let lastClaims: JwtPayload | undefined
+
+/** The access token's claims; undefined for a token that cannot be decoded. */
+function claimsOf(session: Session): JwtPayload | undefined {
+  const token = session.access_token
+  if (token !== lastToken) {
+    try {
+      lastClaims = decodeJwt(token).payload
+    } catch {
+      lastClaims = undefined
+    }
+    lastToken = token
+  }
+  return lastClaims
+}
 
 /** The `aal` claim of the access token; a token that cannot be decoded counts as `aal1`. */
 export function currentAal(session: Session): AuthenticatorAssuranceLevel {
-  const token = session.access_token
-  if (token === lastToken) return lastAal
-  let aal: AuthenticatorAssuranceLevel
-  try {
-    aal = decodeJwt(token).payload.aal === 'aal2' ? 'aal2' : 'aal1'
-  } catch {
-    aal = 'aal1'
-  }
-  lastToken = token
-  lastAal = aal
-  return aal
+  return claimsOf(session)?.aal === 'aal2' ? 'aal2' : 'aal1'
 }
 
 /** The highest level this user can reach: `aal2` once any factor is verified. */
@@ -46,9 +50,5 @@ export function awaitsSecondFactor(session: Session): boolean {
 
 /** The server's id of the session (the access token's `session_id` claim): the same across rotations. */
 export function sessionIdOf(session: Session): string | undefined {
-  try {
-    return decodeJwt(session.access_token).payload.session_id
-  } catch {
-    return undefined
-  }
+  return claimsOf(session)?.session_id
 }

@@ -36,6 +36,7 @@ export const ENTRIES = {
   ssr: 'src/ssr/index.ts',
   webauthn: 'src/webauthn/index.ts',
   web3: 'src/web3/index.ts',
+  handoff: 'src/handoff/index.ts',
   oauth: 'src/oauth/index.ts',
   testing: 'src/testing/index.ts',
 } as const

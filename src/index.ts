@@ -47,8 +47,8 @@ export type {
   SignOutOutput,
   StorageProblem,
 } from '../machines/lifecycle-types.js'
-export type { MfaVerifyOperation, RedirectOperation, RedirectTokens, SignInOperation } from '../machines/operations.js'
-export type { DetectSessionInUrl } from './client/page-url.js'
+export type { GivenTokens, GrantVia, MfaVerifyOperation, RedirectOperation, SignInOperation, TokenCheck } from '../machines/operations.js'
+export type { DetectSessionInUrl, ImplicitFlow } from './client/page-url.js'
 // What the chart's operations and I/O name: the wire-level request shapes, the transport, the session store, the coordinator.
 export type {
   AnonymousSignInParams,
@@ -61,6 +61,7 @@ export type {
   PasskeySignInBody,
   PasswordGrantParams,
   PkceParams,
+  SessionRequest,
   RegistrationResponseJSON,
   RelyingParty,
   SignUpParams,

@@ -3,6 +3,7 @@
  * `res` when the awaited call returns, so every route reads or changes the session before it answers.
  */
 import { isAuthError, isAuthRetryableFetchError } from '../../dist/index.js'
+import { exchangeCodeForSession } from '../../dist/handoff.js'
 import { getClaims } from '../../dist/jwt.js'
 import { originOf, readForm, redirect, sendHtml, sendJson } from './http.mjs'
 import { accountPage, homePage, signInPage } from './pages.mjs'
@@ -68,7 +69,7 @@ async function callback({ res, url, auth }) {
     return
   }
   try {
-    await auth.exchangeCodeForSession(code)
+    await exchangeCodeForSession(auth, code)
   } catch (error) {
     if (!isSignedOut(error)) throw error
     sendHtml(res, 400, signInPage({ error: error.message }))

@@ -8,7 +8,8 @@ import { AuthInvalidCredentialsError } from '../errors.js'
 import type { Http } from '../http/client.js'
 import { isRecord } from '../http/json.js'
 import type { CallOptions, TokenResponse } from '../types.js'
-import { malformedResponse, parseTokenResponse } from './session-response.js'
+import { malformedResponse } from './session-response.js'
+import { requestSession, type SessionRequest } from './token.js'
 import { captchaMeta, pathSegment, requireString, requireUuid } from './validate.js'
 import type { AuthenticationResponseJSON, CreationOptionsJSON, RegistrationResponseJSON, RequestOptionsJSON } from './webauthn-wire.js'
 
@@ -111,14 +112,18 @@ export interface PasskeySignInBody {
 }
 
 /**
- * Trades a passkey's signed answer for a session.
+ * The request that trades a passkey's signed answer for a session.
  *
  * @example
- * const tokens = await verifyPasskeySignIn(http, { challenge_id, credential })
+ * const tokens = await requestSession(http, passkeySignInRequest({ challenge_id, credential }))
  */
+export function passkeySignInRequest(body: PasskeySignInBody): SessionRequest {
+  return { path: 'passkeys/authentication/verify', body }
+}
+
+/** Trades a passkey's signed answer for a session. @example const tokens = await verifyPasskeySignIn(http, { challenge_id, credential }) */
 export async function verifyPasskeySignIn(http: Http, body: PasskeySignInBody, options?: CallOptions): Promise<TokenResponse> {
-  const { data } = await http.request<unknown>('POST', 'passkeys/authentication/verify', { ...options, body })
-  return parseTokenResponse(data)
+  return requestSession(http, passkeySignInRequest(body), options)
 }
 
 /** @example const passkeys = await listPasskeys(http, jwt) */

@@ -5,7 +5,8 @@
 import type { Http } from '../http/client.js'
 import type { CallOptions, TokenResponse } from '../types.js'
 import { pkceBody, type PkceParams } from './pkce-params.js'
-import { parseSessionOrUser, parseTokenResponse, type SessionOrUser } from './session-response.js'
+import { parseSessionOrUser, type SessionOrUser } from './session-response.js'
+import { requestSession, type SessionRequest } from './token.js'
 import { captchaMeta, optionalObject, optionalString, phoneChannel, requireContact, requireString } from './validate.js'
 
 export interface SignUpParams extends PkceParams {
@@ -58,20 +59,19 @@ export async function signUp(http: Http, p: SignUpParams, options?: CallOptions)
 }
 
 /**
- * Starts an anonymous session (`is_anonymous: true`). The body always has `data`: an empty body would be
- * rejected by GoTrue as `bad_json`.
+ * The request that starts an anonymous session (`is_anonymous: true`). The body always has `data`: an empty
+ * body would be rejected by GoTrue as `bad_json`.
  *
  * @example
  * ```ts
- * const tokens = await signInAnonymously(http, { data: { cart: 'abc' } })
+ * const tokens = await requestSession(http, anonymousSignInRequest({ data: { cart: 'abc' } }))
  * ```
  */
-export async function signInAnonymously(
-  http: Http,
-  p: AnonymousSignInParams = {},
-  options?: CallOptions,
-): Promise<TokenResponse> {
-  const body = { data: optionalObject(p.data, 'data') ?? {}, gotrue_meta_security: captchaMeta(p.captchaToken) }
-  const { data } = await http.request<unknown>('POST', 'signup', { ...options, body })
-  return parseTokenResponse(data)
+export function anonymousSignInRequest(p: AnonymousSignInParams = {}): SessionRequest {
+  return { path: 'signup', body: { data: optionalObject(p.data, 'data') ?? {}, gotrue_meta_security: captchaMeta(p.captchaToken) } }
+}
+
+/** Starts an anonymous session. @example const tokens = await signInAnonymously(http, { data: { cart: 'abc' } }) */
+export async function signInAnonymously(http: Http, p: AnonymousSignInParams = {}, options?: CallOptions): Promise<TokenResponse> {
+  return requestSession(http, anonymousSignInRequest(p), options)
 }

@@ -1,14 +1,12 @@
 /**
- * `POST /token` grants that return a session: password, refresh_token, pkce, and the checked bodies of
- * id_token and web3 (wire contract §4.3).
+ * Requests that return a session: the `POST /token` grants password, refresh_token and pkce, and the one
+ * that posts any request a companion entry built and checked (wire contract §4.3).
  * `grant_type` travels in the query string, which is the only place GoTrue reads it.
  * @module
  */
 import type { Http } from '../http/client.js'
 import type { CallOptions, TokenResponse } from '../types.js'
 import { parseTokenResponse } from './session-response.js'
-import type { IdTokenGrantBody } from './identities.js'
-import type { Web3GrantBody } from './web3.js'
 import { captchaMeta, contactField, requireContact, requireString } from './validate.js'
 
 export interface PasswordGrantParams {
@@ -35,8 +33,12 @@ export async function signInWithPassword(http: Http, p: PasswordGrantParams, opt
     password,
     gotrue_meta_security: captchaMeta(p.captchaToken),
   }
-  const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: 'password' }, body })
-  return parseTokenResponse(data)
+  return requestSession(http, grantRequest('password', body), options)
+}
+
+/** The request of a refresh-token grant: the refresh token traded for a new session. */
+export function refreshRequest(refreshToken: string): SessionRequest {
+  return grantRequest('refresh_token', { refresh_token: requireString(refreshToken, 'refreshToken') })
 }
 
 /**
@@ -48,13 +50,7 @@ export async function signInWithPassword(http: Http, p: PasswordGrantParams, opt
  * ```
  */
 export async function refreshAccessToken(http: Http, refreshToken: string, options?: CallOptions): Promise<TokenResponse> {
-  const refresh_token = requireString(refreshToken, 'refreshToken')
-  const { data } = await http.request<unknown>('POST', 'token', {
-    ...options,
-    query: { grant_type: 'refresh_token' },
-    body: { refresh_token },
-  })
-  return parseTokenResponse(data)
+  return requestSession(http, refreshRequest(refreshToken), options)
 }
 
 /**
@@ -71,31 +67,36 @@ export async function exchangeCodeForSession(
   options?: CallOptions,
 ): Promise<TokenResponse> {
   const body = { auth_code: requireString(p.authCode, 'authCode'), code_verifier: requireString(p.codeVerifier, 'codeVerifier') }
-  const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: 'pkce' }, body })
-  return parseTokenResponse(data)
-}
-
-/** The grants whose body a companion entry builds and checks, by `grant_type`. */
-export interface CheckedGrantBodies {
-  id_token: IdTokenGrantBody
-  web3: Web3GrantBody
+  return requestSession(http, grantRequest('pkce', body), options)
 }
 
 /**
- * A grant whose body another module built and checked (the ID-token grant of `supabase-auth-machine/identities`,
- * the wallet grant of `supabase-auth-machine/web3`).
+ * A request the server answers with a session: the endpoint and the body, already checked. Companion
+ * entries build theirs (an ID token, a wallet's signature, a passkey's answer, an anonymous sign-up) and
+ * the client's sign-in posts it as given.
+ */
+export interface SessionRequest {
+  /** Below the auth URL: `token`, `signup`, `passkeys/authentication/verify`. */
+  path: string
+  /** `grant_type` for `token`: GoTrue reads it from the query string only. */
+  query?: Record<string, string>
+  body: object
+}
+
+/** The `POST /token` request of a grant type. @example grantRequest('id_token', idTokenGrantBody(params, false)) */
+export function grantRequest(grantType: string, body: object): SessionRequest {
+  return { path: 'token', query: { grant_type: grantType }, body }
+}
+
+/**
+ * Posts a request whose answer is a session; `jwt` sends a user's token with it (linking an identity).
  *
  * @example
  * ```ts
- * const tokens = await tokenGrant(http, 'id_token', idTokenGrantBody(params, false))
+ * const tokens = await requestSession(http, grantRequest('web3', web3GrantBody(signed)))
  * ```
  */
-export async function tokenGrant<G extends keyof CheckedGrantBodies>(
-  http: Http,
-  grantType: G,
-  body: CheckedGrantBodies[G],
-  options?: CallOptions & { jwt?: string },
-): Promise<TokenResponse> {
-  const { data } = await http.request<unknown>('POST', 'token', { ...options, query: { grant_type: grantType }, body })
+export async function requestSession(http: Http, request: SessionRequest, options?: CallOptions & { jwt?: string }): Promise<TokenResponse> {
+  const { data } = await http.request<unknown>('POST', request.path, { ...options, query: request.query, body: request.body })
   return parseTokenResponse(data)
 }

@@ -133,9 +133,9 @@ const refreshSession = fromPromise<RefreshOutput, RefreshInput>(async ({ input, 
     async (lock) => {
       const read = await store.read()
       if (signal.aborted) throw abortedError(signal)
-      // A store that lost its storage holds only its own writes, not other clients' sessions: an empty one says
-      // nothing about whether they signed out, and the session in hand stands.
-      const stored = read.session ?? (read.problem === 'unavailable' ? input.session : null)
+      // Storage that cannot be read (lost to memory, which holds only this client's own writes) or held garbage
+      // says nothing about whether other clients signed out: the session in hand stands.
+      const stored = read.session ?? (read.problem ? input.session : null)
       if (stored === null) return { outcome: 'signedOutElsewhere' as const }
       let latest = newestOf(stored, coordinator.lastHeard?.session)
       if (coordinator.crossContext && latest.refresh_token === input.session.refresh_token) {
@@ -207,7 +207,7 @@ export const lifecycleActions = {
   keepStorageCurrent: ({ context: { session, io } }: { context: LifecycleContext }, { heard }: { heard: Session }) => {
     if (!session || session === heard) return
     void io.store.read().then(({ session: stored }) => {
-      const newest = stored && sameSignIn(stored, session) ? sessionAfterNews(stored, session) : stored
+      const newest = stored && sameSignIn(stored, session) && sessionAfterNews(stored, session)
       if (newest && newest !== stored) return io.store.write(newest)
     })
   },

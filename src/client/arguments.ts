@@ -7,10 +7,8 @@
  * @module
  */
 import type { MfaVerifyOperation, RedirectOperation, SignInOperation } from '../../machines/operations.js'
-import { checkedProof, type MfaProof, type RecoverParams, type ResendParams as ApiResendParams, type SendOtpParams, type UpdateUserParams } from '../api/index.js'
+import { anonymousSignInRequest, checkedProof, refreshRequest, type MfaProof, type RecoverParams, type ResendParams as ApiResendParams, type SendOtpParams, type UpdateUserParams } from '../api/index.js'
 import { optionalString, requireObject, requireOneOf, requireString } from '../api/validate.js'
-import { AuthInvalidCredentialsError } from '../errors.js'
-import { validFlowId } from '../storage/index.js'
 import type { CallOptions, SignOutScope } from '../types.js'
 import type {
   ResendParams,
@@ -69,7 +67,8 @@ export function passwordOperation(credentials: SignInWithPasswordCredentials, op
 
 export function anonymousOperation(credentials: SignInAnonymouslyCredentials, options?: CallOptions): SignInOperation {
   requireObject(credentials, 'credentials')
-  return { kind: 'anonymous', params: { data: credentials.options?.data, captchaToken: credentials.options?.captchaToken }, options }
+  const request = anonymousSignInRequest({ data: credentials.options?.data, captchaToken: credentials.options?.captchaToken })
+  return { kind: 'grant', via: 'anonymous', request, options }
 }
 
 export function verifyOtpOperation(params: VerifyOtpParams, options?: CallOptions): SignInOperation {
@@ -90,18 +89,8 @@ export function verifyOtpOperation(params: VerifyOtpParams, options?: CallOption
   }
 }
 
-export function setSessionOperation(tokens: { access_token: string; refresh_token: string }, options?: CallOptions): SignInOperation {
-  requireObject(tokens, 'tokens')
-  return {
-    kind: 'setSession',
-    accessToken: requireString(tokens.access_token, 'access_token'),
-    refreshToken: requireString(tokens.refresh_token, 'refresh_token'),
-    options,
-  }
-}
-
 export function refreshTokenOperation(refreshToken: string, options?: CallOptions): SignInOperation {
-  return { kind: 'refreshToken', refreshToken: requireString(refreshToken, 'refresh_token'), options }
+  return { kind: 'grant', via: 'refreshToken', request: refreshRequest(refreshToken), options }
 }
 
 /** `mfa.verify`: a code, or a WebAuthn ceremony's serialized result, for a factor's challenge. */
@@ -160,12 +149,4 @@ export function oauthOperation(
     navigate: extra.skipBrowserRedirect !== true,
     options,
   }
-}
-
-/** `exchangeCodeForSession(code, { flowId })`. */
-export function exchangeCodeOperation(authCode: string, options?: CallOptions & { flowId?: string }): SignInOperation {
-  const { flowId, ...callOptions } = options ?? {}
-  // A flow id names a storage key: anything but the shape auth-js gives them is refused, not looked up.
-  if (flowId !== undefined && validFlowId(flowId) === null) throw new AuthInvalidCredentialsError('flowId is not a PKCE flow id')
-  return { kind: 'exchangeCode', authCode: requireString(authCode, 'authCode'), flowId: flowId ?? null, options: callOptions }
 }

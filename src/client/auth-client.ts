@@ -11,13 +11,11 @@ import * as api from '../api/index.js'
 import { type AuthError, AuthInvalidCredentialsError, AuthInvalidTokenResponseError } from '../errors.js'
 import type { AuthChangeEvent, CallOptions, Session, SignOutScope, User, UserAttributes } from '../types.js'
 import {
-  exchangeCodeOperation,
   oauthOperation,
   otpRequest,
   passwordOperation,
   recoverRequest,
   refreshTokenOperation,
-  setSessionOperation,
   signOutScope,
   signUpOperation,
   updateUserRequest,
@@ -32,7 +30,6 @@ import { authResponse } from './responses.js'
 import { type AuthState, toAuthState } from './state.js'
 import type { AuthEventItem } from './streams.js'
 import type {
-  AuthCodeExchangeResponse,
   AuthOtpResponse,
   AuthResponse,
   AuthStateChangeSubscription,
@@ -165,15 +162,6 @@ export class AuthClient {
   }
 
   /**
-   * Adopts a session obtained elsewhere (e.g. from a server). An expired access token is refreshed.
-   * @example await auth.setSession({ access_token, refresh_token })
-   */
-  async setSession(tokens: { access_token: string; refresh_token: string }, options?: CallOptions): Promise<AuthResponse> {
-    const output = await this.#core.signIn(setSessionOperation(tokens, options), 'set the session')
-    return authResponse(output)
-  }
-
-  /**
    * Rotates the refresh token now, even if the access token is still fresh. With `current`, trades that
    * refresh token for a session instead.
    * @example const { session } = await auth.refreshSession()
@@ -195,17 +183,6 @@ export class AuthClient {
   async signInWithOAuth(credentials: SignInWithOAuthCredentials, options?: CallOptions): Promise<OAuthResponse> {
     const { url } = await this.#core.redirect(oauthOperation(credentials, this.#core.flowType, options), 'sign in with OAuth')
     return { provider: credentials.provider, url }
-  }
-
-  /**
-   * Trades the `code` of a PKCE redirect for a session, with the verifier this storage holds for it (on a
-   * server: the request's cookies). `flowId`: the redirect's `sb_flow_id`, when it carried one.
-   * @example await auth.exchangeCodeForSession(new URL(request.url).searchParams.get('code')!)
-   */
-  async exchangeCodeForSession(authCode: string, options?: CallOptions & { flowId?: string }): Promise<AuthCodeExchangeResponse> {
-    const output = await this.#core.signIn(exchangeCodeOperation(authCode, options), 'exchange the code')
-    if (output.session === null || output.user === null) throw new AuthInvalidTokenResponseError()
-    return { user: output.user, session: output.session, redirectType: output.event === 'PASSWORD_RECOVERY' ? 'recovery' : null }
   }
 
   /** The session, refreshed first if it is about to expire. `null` when signed out. */

@@ -29,7 +29,7 @@ import { createSessionStore, defaultStorage, defaultStorageKey, memoryStorage } 
 import type { Session } from '../types.js'
 import { lifecycleActions, lifecycleActors } from './actors.js'
 import type { AuthClientOptions } from './options.js'
-import { cleanPageUrl, currentPageUrl, readLanding } from './page-url.js'
+import { cleanPageUrl, currentPageUrl, type ImplicitFlow, readLanding } from './page-url.js'
 import { inspectorFor } from './inspection.js'
 import { untilSettled } from './settled.js'
 import { type AuthStreams, createStreams } from './streams.js'
@@ -45,11 +45,11 @@ type ResultOf<K extends Command['type']> = Extract<OperationResult, { kind: K }>
  * The callback the app was opened with, if any: the given `pageUrl`, or the browser page's URL, which is
  * then cleaned at once so the callback is used once whatever becomes of it.
  */
-function landingOf(options: AuthClientOptions, flowType: 'pkce' | 'implicit'): RedirectLanding | null {
+function landingOf(options: AuthClientOptions, implicit: ImplicitFlow | undefined): RedirectLanding | null {
   const detect = options.detectSessionInUrl ?? true
-  if (options.pageUrl !== undefined) return readLanding(options.pageUrl, flowType, detect)
+  if (options.pageUrl !== undefined) return readLanding(options.pageUrl, implicit, detect)
   const href = currentPageUrl()
-  const landing = href === undefined ? null : readLanding(href, flowType, detect)
+  const landing = href === undefined ? null : readLanding(href, implicit, detect)
   if (landing !== null) cleanPageUrl()
   return landing
 }
@@ -84,7 +84,11 @@ export class ClientCore {
     if (typeof options?.url !== 'string' || options.url === '') throw new AuthInvalidCredentialsError('createAuthClient needs a `url`')
     const clock = options.clock ?? systemClock
     this.refreshMarginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS
-    this.flowType = options.flowType === 'implicit' ? 'implicit' : 'pkce'
+    // Anything but the implicit flow's object (auth-js's string 'implicit' too) is the default PKCE flow, which works
+    // end to end as well: the redirect comes back with a code.
+    const flow = options.flowType
+    const implicit = typeof flow === 'object' && typeof flow?.tokensLanding === 'function' ? flow : undefined
+    this.flowType = implicit ? 'implicit' : 'pkce'
     const storage = options.persistSession === false ? memoryStorage() : (options.storage ?? defaultStorage())
     const key = options.storageKey ?? defaultStorageKey(options.url)
     this.io = {
@@ -99,7 +103,7 @@ export class ClientCore {
       input: {
         io: this.io,
         settings: { autoRefreshToken: options.autoRefreshToken ?? true, refreshMarginMs: this.refreshMarginMs, lockTimeoutMs: options.lockTimeoutMs },
-        landing: landingOf(options, this.flowType),
+        landing: landingOf(options, implicit),
       },
       clock: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (handle) => clock.clearTimeout(handle) },
       ...(inspect ? { inspect } : {}),
@@ -122,7 +126,7 @@ export class ClientCore {
     const unsubscribeMessages = this.io.coordinator.subscribe((message) => {
       this.actor.send(
         message.session === null
-          ? { type: 'SIGNED_OUT_ELSEWHERE', ...(message.ended ? { ended: message.ended } : {}) }
+          ? { type: 'SIGNED_OUT_ELSEWHERE', ended: message.ended }
           : { type: 'SESSION_CHANGED_ELSEWHERE', event: message.event, session: message.session },
       )
     })
@@ -133,7 +137,7 @@ export class ClientCore {
 
   #announce(emitted: Extract<LifecycleEmitted, { type: 'authEvent' }>): void {
     if (emitted.origin === 'local') {
-      this.io.coordinator.publish({ type: 'session', event: emitted.event, session: emitted.session, ...(emitted.ended ? { ended: emitted.ended } : {}) })
+      this.io.coordinator.publish({ type: 'session', event: emitted.event, session: emitted.session, ended: emitted.ended })
     }
     const item = { event: emitted.event, session: emitted.session }
     // After the INITIAL_SESSION of everyone subscribed so far, which is sent once `ready` resolves.

@@ -5,7 +5,7 @@
 import type { SupportedStorage } from '../storage/index.js'
 import type { FetchLike } from '../types.js'
 import type { Clock } from '../runtime/timers.js'
-import type { DetectSessionInUrl } from './page-url.js'
+import type { DetectSessionInUrl, ImplicitFlow } from './page-url.js'
 import type { InspectObserver } from './inspection.js'
 
 export interface AuthClientOptions {
@@ -63,10 +63,12 @@ export interface AuthClientOptions {
   /** Longest wait for a storage call before falling back to memory, in ms (5 000). */
   storageTimeoutMs?: number
   /**
-   * How redirects bring the user back: `pkce` (default, as supabase-js) with a `?code=` traded for a
-   * session, or `implicit` with the tokens in the URL's fragment.
+   * How redirects bring the user back: `pkce` (the default) with a `?code=` traded for a session, or the
+   * implicit flow with the tokens in the URL's fragment: `implicitFlow` from `supabase-auth-machine/handoff`
+   * (auth-js's `'implicit'`, which JavaScript callers passing that string get the PKCE flow for), kept out of
+   * the main entry since OAuth 2.1 drops the implicit flow.
    */
-  flowType?: 'pkce' | 'implicit'
+  flowType?: 'pkce' | ImplicitFlow
   /**
    * In a browser, complete a sign-in the page's URL brought back (a `?code=`, a `#access_token=…`, or an
    * error redirect) while initializing, then remove it from the URL. Default true; a function decides per URL.

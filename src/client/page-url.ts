@@ -4,7 +4,7 @@
  * @module
  */
 import type { RedirectLanding } from '../../machines/lifecycle-types.js'
-import type { RedirectTokens } from '../../machines/operations.js'
+import type { SignInOperation } from '../../machines/operations.js'
 import { AuthImplicitGrantRedirectError, AuthPKCEGrantCodeExchangeError } from '../errors.js'
 import { validFlowId } from '../storage/index.js'
 
@@ -24,27 +24,25 @@ function parametersOf(url: URL): Record<string, string> {
   return params
 }
 
-/** The session fields of an implicit flow's fragment; absent or unusable ones make it no session at all. */
-function tokensOf(params: Record<string, string>): RedirectTokens | null {
-  const { access_token, refresh_token, token_type, provider_token, provider_refresh_token } = params
-  const expires_in = Number(params['expires_in'])
-  const expires_at = Number(params['expires_at'] ?? NaN)
-  if (!access_token || !refresh_token || !token_type || !Number.isFinite(expires_in)) return null
-  const tokens: RedirectTokens = { access_token, refresh_token, token_type, expires_in }
-  if (Number.isFinite(expires_at)) tokens.expires_at = expires_at
-  if (provider_token) tokens.provider_token = provider_token
-  if (provider_refresh_token) tokens.provider_refresh_token = provider_refresh_token
-  return tokens
+/**
+ * The implicit flow, lent by `supabase-auth-machine/handoff` as `implicitFlow`: sign-ins leave without a
+ * PKCE challenge, and come back with the tokens in the URL's fragment, which it reads.
+ */
+export interface ImplicitFlow {
+  readonly flowType: 'implicit'
+  /** The sign-in a callback's parameters carry tokens for; null when they carry none usable. */
+  tokensLanding(params: Readonly<Record<string, string>>): Extract<SignInOperation, { kind: 'tokens' }> | null
 }
 
 /**
- * What `href` brought back, or null when it is not a callback: an error redirect, a PKCE `?code=`, or an
- * implicit flow's `#access_token=…`. A redirect of the other flow type than the client's is an error too.
+ * What `href` brought back, or null when it is not a callback: an error redirect, a PKCE `?code=`, or
+ * (with the {@link ImplicitFlow}) an implicit flow's `#access_token=…`. A redirect of the other flow than the
+ * client's is an error too.
  *
  * @example
- * readLanding('https://app.example.com/?code=…', 'pkce', true)  // { kind: 'credential', operation: { kind: 'exchangeCode', … } }
+ * readLanding('https://app.example.com/?code=…', undefined, true)  // { kind: 'credential', operation: { kind: 'exchangeCode', … } }
  */
-export function readLanding(href: string, flowType: 'pkce' | 'implicit', detect: DetectSessionInUrl): RedirectLanding | null {
+export function readLanding(href: string, implicit: ImplicitFlow | undefined, detect: DetectSessionInUrl): RedirectLanding | null {
   let url: URL
   try {
     url = new URL(href)
@@ -60,13 +58,13 @@ export function readLanding(href: string, flowType: 'pkce' | 'implicit', detect:
     return { kind: 'error', error: new AuthImplicitGrantRedirectError(message, details) }
   }
   if (params['access_token']) {
-    if (flowType === 'pkce') return { kind: 'error', error: new AuthPKCEGrantCodeExchangeError('Not a valid PKCE flow url.') }
-    const tokens = tokensOf(params)
-    if (tokens === null) return { kind: 'error', error: new AuthImplicitGrantRedirectError('No session defined in URL') }
-    return { kind: 'credential', operation: { kind: 'redirectTokens', tokens, recovery: params['type'] === 'recovery' } }
+    if (implicit === undefined) return { kind: 'error', error: new AuthPKCEGrantCodeExchangeError('Not a valid PKCE flow url.') }
+    const operation = implicit.tokensLanding(params)
+    if (operation === null) return { kind: 'error', error: new AuthImplicitGrantRedirectError('No session defined in URL') }
+    return { kind: 'credential', operation }
   }
   // An implicit-flow client has no verifier to trade a code with: a `code` here is someone else's.
-  if (flowType === 'implicit' || !params['code']) return null
+  if (implicit !== undefined || !params['code']) return null
   return { kind: 'credential', operation: { kind: 'exchangeCode', authCode: params['code'], flowId: validFlowId(params[FLOW_ID_PARAM]) } }
 }
 

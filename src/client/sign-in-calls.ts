@@ -4,10 +4,9 @@
  * @module
  */
 import type { LifecycleIo, SignInOutput } from '../../machines/lifecycle-types.js'
-import type { RedirectTokens, SignInOperation } from '../../machines/operations.js'
+import type { SignInOperation } from '../../machines/operations.js'
 import * as api from '../api/index.js'
 import { AuthApiError, AuthPKCECodeVerifierMissingError } from '../errors.js'
-import { decodeJwt } from '../encoding/jwt.js'
 import type { Http } from '../http/index.js'
 import { finishPkceFlow, pendingPkceFlows, type SessionStore } from '../storage/index.js'
 import type { CallOptions, TokenResponse } from '../types.js'
@@ -33,32 +32,22 @@ export async function callSignIn(io: LifecycleIo, operation: SignInOperation, op
       const output = signedIn(response, now())
       return response.weak_password ? { ...output, weakPassword: response.weak_password } : output
     }
-    case 'anonymous':
-      return signedIn(await api.signInAnonymously(transport, operation.params, options), now())
     case 'verifyOtp': {
       const result = await api.verifyOtp(transport, operation.params, options)
       if (result.kind === 'session') return signedIn(result.response, now(), operation.params.type === 'recovery' ? 'PASSWORD_RECOVERY' : 'SIGNED_IN')
       if (result.kind === 'user') return { session: null, user: result.user, event: 'SIGNED_IN' }
       return { session: null, user: null, event: 'SIGNED_IN', message: result.message }
     }
-    case 'setSession':
-      return adoptTokens(transport, now(), operation.accessToken, operation.refreshToken, options)
-    case 'refreshToken':
-      return signedIn(await api.refreshAccessToken(transport, operation.refreshToken, options), now())
     case 'exchangeCode':
       return exchangeCode(transport, io.store, now, operation.authCode, operation.flowId, options)
-    case 'redirectTokens': {
-      const user = await api.getUser(transport, operation.tokens.access_token, options)
-      return signedIn(redirectResponse(operation.tokens, user, now()), now(), operation.recovery ? 'PASSWORD_RECOVERY' : 'SIGNED_IN')
+    case 'tokens': {
+      const response = await operation.check(transport, operation.tokens, now(), options)
+      return signedIn(response, now(), operation.recovery ? 'PASSWORD_RECOVERY' : 'SIGNED_IN')
     }
-    case 'idToken': {
-      const response = await api.tokenGrant(transport, 'id_token', operation.body, { ...options, jwt: operation.linkWith })
+    case 'grant': {
+      const response = await api.requestSession(transport, operation.request, { ...options, jwt: operation.linkWith })
       return signedIn(response, now(), operation.linkWith === undefined ? 'SIGNED_IN' : 'USER_UPDATED')
     }
-    case 'passkey':
-      return signedIn(await api.verifyPasskeySignIn(transport, operation.body, options), now())
-    case 'web3':
-      return signedIn(await api.tokenGrant(transport, 'web3', operation.body, options), now())
   }
 }
 
@@ -91,25 +80,4 @@ async function exchangeCode(
     }
   }
   throw new AuthPKCECodeVerifierMissingError()
-}
-
-/** An implicit-flow fragment as a token response; the server's `expires_at` wins over our own sum. */
-function redirectResponse(tokens: RedirectTokens, user: TokenResponse['user'], receivedAt: number): TokenResponse {
-  const { expires_at, ...response } = tokens
-  if (expires_at !== undefined) response.expires_in = Math.max(0, expires_at - Math.floor(receivedAt / 1000))
-  return { ...response, user }
-}
-
-/**
- * Adopts tokens obtained elsewhere. An unexpired access token is checked with `GET /user` (which also
- * proves the session still exists); an expired one is traded in with its refresh token.
- */
-async function adoptTokens(transport: Http, receivedAt: number, accessToken: string, refreshToken: string, options: CallOptions): Promise<SignInOutput> {
-  const exp = decodeJwt(accessToken).payload.exp
-  if (exp === undefined || exp * 1000 <= receivedAt) {
-    return signedIn(await api.refreshAccessToken(transport, refreshToken, options), receivedAt)
-  }
-  const user = await api.getUser(transport, accessToken, options)
-  const expires_in = Math.max(0, exp - Math.floor(receivedAt / 1000))
-  return signedIn({ access_token: accessToken, refresh_token: refreshToken, token_type: 'bearer', expires_in, user }, receivedAt)
 }

@@ -39,6 +39,6 @@ export function parseBroadcast(data: unknown): { message: SessionMessage; contex
   if (session !== null && !isStoredSession(session)) return undefined
   const from = typeof record['from'] === 'string' ? record['from'] : 'external'
   const context = typeof record['context'] === 'string' ? record['context'] : undefined
-  const ended = typeof record['ended'] === 'string' ? { ended: record['ended'] } : {}
-  return { message: { type: 'session', event: event as AuthChangeEvent, session, from, ...ended }, context }
+  const ended = typeof record['ended'] === 'string' ? record['ended'] : undefined
+  return { message: { type: 'session', event: event as AuthChangeEvent, session, from, ended }, context }
 }

@@ -69,7 +69,8 @@ export async function signInWithSSO(auth: AuthClient, params: SignInWithSSO, opt
  */
 export async function signInWithIdToken(auth: AuthClient, credentials: SignInWithIdTokenCredentials, options?: CallOptions): Promise<AuthResponse> {
   const core = coreOf(auth)
-  const output = await core.signIn({ kind: 'idToken', body: idTokenBody(credentials, false), options }, 'sign in with an ID token')
+  const request = api.grantRequest('id_token', idTokenBody(credentials, false))
+  const output = await core.signIn({ kind: 'grant', via: 'idToken', request, options }, 'sign in with an ID token')
   return authResponse(output)
 }
 
@@ -106,9 +107,10 @@ export async function linkIdentity(
   const core = coreOf(auth)
   requireObject(credentials, 'credentials')
   if ('token' in credentials) {
-    const body = idTokenBody(credentials, true)
+    const request = api.grantRequest('id_token', idTokenBody(credentials, true))
     // Made with the user's token, so through the session gateway: an answer that the session is gone ends it.
-    return authResponse(await withSession(core, (token) => core.signIn({ kind: 'idToken', body, linkWith: token, options }, 'link the identity')))
+    const link = (token: string) => core.signIn({ kind: 'grant', via: 'idToken', request, linkWith: token, options }, 'link the identity')
+    return authResponse(await withSession(core, link))
   }
   const { params, navigate } = oauthOperation(credentials, core.flowType, options)
   const { url } = await withSession(core, (token) =>

@@ -17,6 +17,7 @@
  * ```
  * @module
  */
+import { grantRequest } from '../api/token.js'
 import { web3GrantBody, type Web3GrantParams } from '../api/web3.js'
 import { requireObject, requireOneOf } from '../api/validate.js'
 import type { AuthClient } from '../client/auth-client.js'
@@ -83,6 +84,6 @@ export async function signInWithWeb3(auth: AuthClient, credentials: Web3Credenti
   const core = coreOf(auth)
   requireObject(credentials, 'credentials')
   requireOneOf(credentials.chain, ['ethereum', 'solana'], 'chain')
-  const body = web3GrantBody(await signed(credentials))
-  return authResponse(await core.signIn({ kind: 'web3', body, options }, 'sign in with a wallet'))
+  const request = grantRequest('web3', web3GrantBody(await signed(credentials)))
+  return authResponse(await core.signIn({ kind: 'grant', via: 'web3', request, options }, 'sign in with a wallet'))
 }

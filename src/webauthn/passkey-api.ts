@@ -92,8 +92,8 @@ export class PasskeyApi {
   async verifyAuthentication(params: { challengeId: string; credential: AuthenticationResponseJSON }, call?: CallOptions): Promise<AuthResponse> {
     requireObject(params, 'params')
     const challengeId = requireUuid(params.challengeId, 'challengeId')
-    const operation = { kind: 'passkey' as const, body: { challenge_id: challengeId, credential: requireCredential(params.credential) }, options: call }
-    return authResponse(await this.#core.signIn(operation, 'sign in with a passkey'))
+    const request = api.passkeySignInRequest({ challenge_id: challengeId, credential: requireCredential(params.credential) })
+    return authResponse(await this.#core.signIn({ kind: 'grant', via: 'passkey', request, options: call }, 'sign in with a passkey'))
   }
 
   /** @example const passkeys = await passkey(auth).list() */

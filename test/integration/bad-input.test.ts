@@ -12,6 +12,7 @@ import { countingFetch, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
 import { resend } from '../../src/confirmations/index.js'
+import { exchangeCodeForSession, setSession } from '../../src/handoff/index.js'
 
 let target: Target
 
@@ -53,9 +54,9 @@ const clientCases: Case[] = [
   ['verifyOtp unknown type', (a) => a.verifyOtp(junk({ email: uniqueEmail('bad'), token: '123456', type: 'bogus' }))],
   ['verifyOtp token_hash with email', (a) => a.verifyOtp(junk({ token_hash: 'abc', type: 'email', email: uniqueEmail('bad') }))],
   ['verifyOtp neither token nor hash', (a) => a.verifyOtp(junk({ type: 'email' }))],
-  ['setSession(null)', (a) => a.setSession(junk(null))],
-  ['setSession empty tokens', (a) => a.setSession({ access_token: '', refresh_token: '' })],
-  ['setSession access_token not a string', (a) => a.setSession(junk({ access_token: 5, refresh_token: 'x' }))],
+  ['setSession(null)', (a) => setSession(a, junk(null))],
+  ['setSession empty tokens', (a) => setSession(a, { access_token: '', refresh_token: '' })],
+  ['setSession access_token not a string', (a) => setSession(a, junk({ access_token: 5, refresh_token: 'x' }))],
   ['refreshSession refresh_token not a string', (a) => a.refreshSession(junk({ refresh_token: 42 }))],
   ['getUser empty jwt', (a) => a.getUser('')],
   ['getUser jwt not a string', (a) => a.getUser(junk(42))],
@@ -74,9 +75,9 @@ const clientCases: Case[] = [
   ['signInWithOAuth provider not a string', (a) => a.signInWithOAuth(junk({ provider: 42, options: { skipBrowserRedirect: true } }))],
   ['signInWithOAuth scopes not a string', (a) => a.signInWithOAuth(junk({ provider: 'github', options: { scopes: ['a'], skipBrowserRedirect: true } }))],
   ['signInWithOAuth queryParams not an object', (a) => a.signInWithOAuth(junk({ provider: 'github', options: { queryParams: 'a=b', skipBrowserRedirect: true } }))],
-  ['exchangeCodeForSession empty code', (a) => a.exchangeCodeForSession('')],
-  ['exchangeCodeForSession code not a string', (a) => a.exchangeCodeForSession(junk(42))],
-  ['exchangeCodeForSession flowId not a flow id', (a) => a.exchangeCodeForSession('abc', { flowId: '../../etc' })],
+  ['exchangeCodeForSession empty code', (a) => exchangeCodeForSession(a, '')],
+  ['exchangeCodeForSession code not a string', (a) => exchangeCodeForSession(a, junk(42))],
+  ['exchangeCodeForSession flowId not a flow id', (a) => exchangeCodeForSession(a, 'abc', { flowId: '../../etc' })],
   ['signInWithSSO(null)', (a) => signInWithSSO(a, junk(null))],
   ['signInWithSSO neither id nor domain', (a) => signInWithSSO(a, junk({ options: { skipBrowserRedirect: true } }))],
   ['signInWithSSO providerId not a uuid', (a) => signInWithSSO(a, junk({ providerId: 'acme', options: { skipBrowserRedirect: true } }))],
@@ -153,7 +154,7 @@ describe('client methods given garbage', () => {
     const counter = countingFetch()
     const auth = target.client({ fetch: counter.fetch })
     await auth.ready
-    const outcome = await outcomeOf(() => auth.setSession({ access_token: 'not-a-jwt', refresh_token: 'r' }))
+    const outcome = await outcomeOf(() => setSession(auth, { access_token: 'not-a-jwt', refresh_token: 'r' }))
     // A precise subclass is fine here: the token is malformed rather than missing.
     expect(['AuthInvalidCredentialsError', 'AuthInvalidJwtError']).toContain(outcome.name)
     expect(outcome.mode).not.toBe('resolved')

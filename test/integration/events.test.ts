@@ -9,6 +9,7 @@ import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/targe
 import { mfa } from '../../src/mfa/index.js'
 import { reauthenticate, resend } from '../../src/confirmations/index.js'
 import { signInAnonymously } from '../../src/identities/index.js'
+import { setSession } from '../../src/handoff/index.js'
 
 let target: Target
 let settings: ServerSettings
@@ -259,7 +260,7 @@ describe('dispose', () => {
       signInWithPassword: () => disposed.signInWithPassword({ email, password: PASSWORD }),
       signInAnonymously: () => signInAnonymously(disposed),
       verifyOtp: () => disposed.verifyOtp({ email, token: '123456', type: 'email' }),
-      setSession: () => disposed.setSession({ access_token: accessToken, refresh_token: 'r' }),
+      setSession: () => setSession(disposed, { access_token: accessToken, refresh_token: 'r' }),
       refreshSession: () => disposed.refreshSession(),
       getSession: () => disposed.getSession(),
       getUser: () => disposed.getUser(),

@@ -10,6 +10,7 @@ import { getUserIdentities, linkIdentity, signInWithIdToken, signInWithSSO, unli
 import { AuthImplicitGrantRedirectError, memoryStorage, type SupportedStorage } from '../../src/index.js'
 import { claimsOf, countingFetch, record, rejection, signedInClient } from '../support/flows.js'
 import { openTarget, realGotrue, uniqueEmail, type Target } from '../support/target.js'
+import { exchangeCodeForSession, implicitFlow } from '../../src/handoff/index.js'
 
 let target: Target
 const KEY = 'sb-oauth-test-auth-token'
@@ -66,7 +67,7 @@ describe('signInWithOAuth', () => {
 
   it('with the implicit flow, the URL has no challenge and nothing is stored', async () => {
     const storage = memoryStorage()
-    const auth = target.client({ storage, storageKey: KEY, flowType: 'implicit' })
+    const auth = target.client({ storage, storageKey: KEY, flowType: implicitFlow })
     const { url } = await auth.signInWithOAuth({ provider: 'custom:acme', options: { skipBrowserRedirect: true } })
     expect(new URL(url).searchParams.get('provider')).toBe('custom:acme')
     expect(new URL(url).searchParams.has('code_challenge')).toBe(false)
@@ -76,7 +77,7 @@ describe('signInWithOAuth', () => {
 
 describe.skipIf(realGotrue)('through the local identity provider', () => {
   async function start(storage: SupportedStorage, flowType: 'pkce' | 'implicit' = 'pkce'): Promise<string> {
-    const auth = target.client({ storage, storageKey: KEY, flowType })
+    const auth = target.client({ storage, storageKey: KEY, flowType: flowType === 'implicit' ? implicitFlow : 'pkce' })
     return (await auth.signInWithOAuth({ provider: 'github', options: { redirectTo: APP, skipBrowserRedirect: true } })).url
   }
 
@@ -104,7 +105,7 @@ describe.skipIf(realGotrue)('through the local identity provider', () => {
     const landing = await followToApp(await start(storage, 'implicit'))
     expect(landing.hash).toMatch(/access_token=.*provider_token=/)
     const counted = countingFetch()
-    const app = target.client({ storage, storageKey: KEY, flowType: 'implicit', pageUrl: landing.toString(), fetch: counted.fetch })
+    const app = target.client({ storage, storageKey: KEY, flowType: implicitFlow, pageUrl: landing.toString(), fetch: counted.fetch })
     await app.ready
     expect(app.snapshot.status).toBe('authenticated')
     expect(counted.count).toBe(1)
@@ -149,7 +150,7 @@ describe.skipIf(realGotrue)('through the local identity provider', () => {
     const { url } = await signInWithSSO(auth, { domain, options: { redirectTo: APP, skipBrowserRedirect: true } })
     server.provider.nextUser({ sub: 'saml-1', email: `ada@${domain}`, email_verified: true })
     const landing = await followToApp(url)
-    const { session } = await auth.exchangeCodeForSession(landing.searchParams.get('code')!)
+    const { session } = await exchangeCodeForSession(auth, landing.searchParams.get('code')!)
     expect(session.user.email).toBe(`ada@${domain}`)
     expect(amrOf(session.access_token)).toEqual(['sso/saml'])
   })

@@ -13,6 +13,7 @@ import { AuthPKCECodeVerifierMissingError, memoryStorage, type AuthClient, type 
 import { countingFetch, record, rejection } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
 import { resend } from '../../src/confirmations/index.js'
+import { exchangeCodeForSession } from '../../src/handoff/index.js'
 
 let target: Target
 const KEY = 'sb-pkce-test-auth-token'
@@ -68,7 +69,7 @@ describe.skipIf(realGotrue)('an emailed PKCE link', () => {
     expect(`${landing.origin}${landing.pathname}`).toBe(APP)
     const rec = record(auth)
     counted.reset()
-    const { session, redirectType } = await auth.exchangeCodeForSession(landing.searchParams.get('code')!)
+    const { session, redirectType } = await exchangeCodeForSession(auth, landing.searchParams.get('code')!)
     expect(session.user.email).toBe(email)
     expect(redirectType).toBeNull()
     expect(counted.count).toBe(1)
@@ -112,7 +113,7 @@ describe.skipIf(realGotrue)('an emailed PKCE link', () => {
     await auth.resetPasswordForEmail(email, { redirectTo: APP })
     expect(JSON.parse(storage.getItem(`${KEY}-code-verifier`) as string)).toMatch(/\/recovery$/)
     const rec = record(auth)
-    const { redirectType } = await auth.exchangeCodeForSession((await landingOf(email, 'recovery')).searchParams.get('code')!)
+    const { redirectType } = await exchangeCodeForSession(auth, (await landingOf(email, 'recovery')).searchParams.get('code')!)
     expect(redirectType).toBe('recovery')
     expect(rec.events).toContain('PASSWORD_RECOVERY')
     await auth.updateUser({ password: `${PASSWORD}-2` })
@@ -127,7 +128,7 @@ describe.skipIf(realGotrue)('an emailed PKCE link', () => {
       const codes = await Promise.all(emails.map(async (email) => (await landingOf(email, 'magiclink')).searchParams.get('code')!))
       for (const which of order) {
         const auth = target.client({ storage, storageKey: KEY })
-        const { session } = await auth.exchangeCodeForSession(codes[which]!)
+        const { session } = await exchangeCodeForSession(auth, codes[which]!)
         expect(session.user.email).toBe(emails[which])
       }
       expect(storage.getItem(`${KEY}-flows-code-verifier`)).toBeNull()
@@ -140,7 +141,7 @@ describe.skipIf(realGotrue)('an emailed PKCE link', () => {
     const theirs = authJs(storage)
     await theirs.signInWithOtp({ email, options: { emailRedirectTo: APP } })
     const ours = target.client({ storage, storageKey: KEY })
-    const { session } = await ours.exchangeCodeForSession((await landingOf(email, 'magiclink')).searchParams.get('code')!)
+    const { session } = await exchangeCodeForSession(ours, (await landingOf(email, 'magiclink')).searchParams.get('code')!)
     expect(session.user.email).toBe(email)
 
     const email2 = await confirmedUser('pkce-interop-back')
@@ -159,7 +160,7 @@ describe.skipIf(realGotrue)('an emailed PKCE link', () => {
     const signedUp = await auth.signUp({ email, password: PASSWORD, options: { emailRedirectTo: APP } })
     if (signedUp.session !== null) return // the server confirms sign-ups itself: no link to follow
     expect(server.outbox.latest(email, 'signup')?.tokenHash).toMatch(/^pkce_/)
-    const { session } = await auth.exchangeCodeForSession((await landingOf(email, 'signup')).searchParams.get('code')!)
+    const { session } = await exchangeCodeForSession(auth, (await landingOf(email, 'signup')).searchParams.get('code')!)
     expect(session.user.email).toBe(email)
   })
 })
@@ -179,7 +180,7 @@ describe.skipIf(realGotrue)('PKCE for an email change and a resent confirmation'
       const mail = server.local!.outbox.latest(next, 'email_change')
       expect(mail?.tokenHash).toMatch(/^pkce_/)
       const landing = await fetch(mail!.link!, { redirect: 'manual' }).then((r) => new URL(r.headers.get('location')!))
-      const { session } = await auth.exchangeCodeForSession(landing.searchParams.get('code')!)
+      const { session } = await exchangeCodeForSession(auth, landing.searchParams.get('code')!)
       expect(session.user.email).toBe(next)
     } finally {
       await server.close()
@@ -200,7 +201,7 @@ describe.skipIf(realGotrue)('PKCE for an email change and a resent confirmation'
       expect(mail?.tokenHash).toMatch(/^pkce_/)
       expect(mail?.tokenHash).not.toBe(first?.tokenHash)
       const landing = await fetch(mail!.link!, { redirect: 'manual' }).then((r) => new URL(r.headers.get('location')!))
-      const { session } = await auth.exchangeCodeForSession(landing.searchParams.get('code')!)
+      const { session } = await exchangeCodeForSession(auth, landing.searchParams.get('code')!)
       expect(session.user.email).toBe(email)
     } finally {
       await server.close()
@@ -215,7 +216,7 @@ describe('codes that cannot be traded', () => {
     auth = target.client({ storage: memoryStorage(), storageKey: KEY, fetch: counted.fetch })
     await auth.ready
     counted.reset()
-    const error = await rejection(auth.exchangeCodeForSession('9b8a3c56-9c39-4f55-a4cb-3f6b0f1c1e2a'))
+    const error = await rejection(exchangeCodeForSession(auth, '9b8a3c56-9c39-4f55-a4cb-3f6b0f1c1e2a'))
     expect(error).toBeInstanceOf(AuthPKCECodeVerifierMissingError)
     expect(error).toMatchObject({ code: 'pkce_code_verifier_not_found' })
     expect(counted.count).toBe(0)
@@ -226,14 +227,14 @@ describe('codes that cannot be traded', () => {
     const storage = memoryStorage()
     auth = target.client({ storage, storageKey: KEY })
     await auth.signInWithOAuth({ provider: 'github', options: { skipBrowserRedirect: true } })
-    const error = await rejection(auth.exchangeCodeForSession('9b8a3c56-9c39-4f55-a4cb-3f6b0f1c1e2a'))
+    const error = await rejection(exchangeCodeForSession(auth, '9b8a3c56-9c39-4f55-a4cb-3f6b0f1c1e2a'))
     expect(error).toMatchObject({ name: 'AuthApiError', code: 'flow_state_not_found', status: 404 })
     expect(storage.getItem(`${KEY}-code-verifier`)).not.toBeNull()
   })
 
   it('refuses a missing code with a typed error', async () => {
     auth = target.client({ storage: memoryStorage() })
-    const error = await rejection(auth.exchangeCodeForSession(undefined as unknown as string))
+    const error = await rejection(exchangeCodeForSession(auth, undefined as unknown as string))
     expect(error).toMatchObject({ name: 'AuthInvalidCredentialsError' })
   })
 })

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countingFetch, record, rejection, signedInClient } from '../support/flows.js'
 import { openTarget, realGotrue, type Target } from '../support/target.js'
+import { setSession } from '../../src/handoff/index.js'
 
 let target: Target
 
@@ -96,7 +97,7 @@ describe('setSession', () => {
     const auth = target.client()
     await auth.ready
     const rec = record(auth)
-    const data = await auth.setSession({
+    const data = await setSession(auth, {
       access_token: donor.session.access_token,
       refresh_token: donor.session.refresh_token,
     })
@@ -116,7 +117,7 @@ describe('setSession', () => {
   it('trades an expired access token in with its refresh token', async () => {
     const donor = await signedInClient(target, 'setsession-expired')
     const auth = target.client()
-    const data = await auth.setSession({
+    const data = await setSession(auth, {
       access_token: expiredCopy(donor.session.access_token),
       refresh_token: donor.session.refresh_token,
     })
@@ -133,7 +134,7 @@ describe('setSession', () => {
     await donor.auth.signOut()
     const auth = target.client()
     await auth.ready
-    const error = await rejection(auth.setSession({ access_token: donor.session.access_token, refresh_token: donor.session.refresh_token }))
+    const error = await rejection(setSession(auth, { access_token: donor.session.access_token, refresh_token: donor.session.refresh_token }))
     expect(error).toMatchObject({ name: 'AuthSessionMissingError', status: 403, code: 'session_not_found' })
     expect(auth.snapshot).toMatchObject({ status: 'signedOut', session: null })
   })

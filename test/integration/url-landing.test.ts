@@ -6,9 +6,10 @@
  * a real GoTrue too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthImplicitGrantRedirectError, AuthPKCEGrantCodeExchangeError, memoryStorage } from '../../src/index.js'
+import { AuthImplicitGrantRedirectError, AuthInvalidJwtError, AuthPKCEGrantCodeExchangeError, memoryStorage } from '../../src/index.js'
 import { countingFetch, record, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, uniqueEmail, type Target } from '../support/target.js'
+import { implicitFlow } from '../../src/handoff/index.js'
 
 let target: Target
 const KEY = 'sb-landing-test-auth-token'
@@ -43,7 +44,7 @@ describe('implicit flow: tokens in the fragment', () => {
     expect(new URL(url).hash).toMatch(/access_token=/)
     const storage = memoryStorage()
     const counted = countingFetch()
-    const app = target.client({ flowType: 'implicit', pageUrl: url, storage, storageKey: KEY, fetch: counted.fetch })
+    const app = target.client({ flowType: implicitFlow, pageUrl: url, storage, storageKey: KEY, fetch: counted.fetch })
     const rec = record(app)
     await app.ready
     await settle()
@@ -55,7 +56,7 @@ describe('implicit flow: tokens in the fragment', () => {
 
   it('a recovery link announces PASSWORD_RECOVERY', async () => {
     const { url } = await implicitLanding('recovery')
-    const app = target.client({ flowType: 'implicit', pageUrl: url, storage: memoryStorage() })
+    const app = target.client({ flowType: implicitFlow, pageUrl: url, storage: memoryStorage() })
     const rec = record(app)
     await app.ready
     await settle()
@@ -74,15 +75,30 @@ describe('implicit flow: tokens in the fragment', () => {
   })
 
   it('tokens the server does not accept leave the client signed out with the server’s error', async () => {
-    const bogus = `${APP}#access_token=not-a-jwt&refresh_token=abc&expires_in=3600&token_type=bearer`
-    const app = target.client({ flowType: 'implicit', pageUrl: bogus, storage: memoryStorage() })
+    // Reads as a JWT valid for a day, but the server never signed it.
+    const forged = [{ alg: 'HS256', typ: 'JWT' }, { sub: 'nobody', exp: Math.floor(Date.now() / 1000) + 86_400 }]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .concat('forged')
+      .join('.')
+    const bogus = `${APP}#access_token=${forged}&refresh_token=abc&expires_in=3600&token_type=bearer`
+    const app = target.client({ flowType: implicitFlow, pageUrl: bogus, storage: memoryStorage() })
     await app.ready
     expect(app.snapshot.status).toBe('signedOut')
     expect(app.snapshot.error).toMatchObject({ name: 'AuthApiError' })
   })
 
+  it('an access token that is no JWT is refused before any request', async () => {
+    const counted = countingFetch()
+    const bogus = `${APP}#access_token=not-a-jwt&refresh_token=abc&expires_in=3600&token_type=bearer`
+    const app = target.client({ flowType: implicitFlow, pageUrl: bogus, storage: memoryStorage(), fetch: counted.fetch })
+    await app.ready
+    expect(app.snapshot.status).toBe('signedOut')
+    expect(app.snapshot.error).toBeInstanceOf(AuthInvalidJwtError)
+    expect(counted.count).toBe(0)
+  })
+
   it('a fragment without the session fields is AuthImplicitGrantRedirectError', async () => {
-    const app = target.client({ flowType: 'implicit', pageUrl: `${APP}#access_token=x`, storage: memoryStorage() })
+    const app = target.client({ flowType: implicitFlow, pageUrl: `${APP}#access_token=x`, storage: memoryStorage() })
     await app.ready
     expect(app.snapshot.error).toBeInstanceOf(AuthImplicitGrantRedirectError)
   })

@@ -102,7 +102,7 @@ describe('Ethereum, through a wallet', () => {
     const signature = personalSign(ETHEREUM_KEYS.bob, message)
     await signInWithWeb3(auth, { chain: 'ethereum', message, signature })
     const text = JSON.stringify(seen, (_, value: unknown) => (typeof value === 'function' ? undefined : value))
-    expect(text).toContain('"kind":"web3"')
+    expect(text).toContain('"via":"web3"')
     expect(text).not.toContain(signature.slice(2))
   })
 

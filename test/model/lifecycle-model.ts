@@ -19,6 +19,7 @@ import type { Session } from '../../src/types.js'
 import { chartTransitions } from '../support/chart-transitions.js'
 import { fakeSession } from '../support/fake-session.js'
 import { ALL_STATUSES, statusOfValue } from '../support/lifecycle-status.js'
+import type { TokenCheck } from '../../machines/operations.js'
 
 export { ALL_STATUSES }
 
@@ -79,13 +80,16 @@ const SIGNED_IN = 'SIGNED_IN' as const
  * starts the chart in a different way, so each is a model of its own (see `createLifecycleModel`).
  */
 export type Landing = 'none' | 'code' | 'tokens' | 'error'
+
+/** The model's machine runs with fake actors: a landing's token check is never called. */
+const uncalledCheck: TokenCheck = () => Promise.reject(new Error('the model does not check tokens'))
 export const LANDINGS: readonly Landing[] = ['none', 'code', 'tokens', 'error']
 const LANDING_INPUT: Record<Landing, RedirectLanding | null> = {
   none: null,
   code: { kind: 'credential', operation: { kind: 'exchangeCode', authCode: 'model-code', flowId: null } },
   tokens: {
     kind: 'credential',
-    operation: { kind: 'redirectTokens', tokens: { access_token: 'a', refresh_token: 'r', expires_in: 3600, token_type: 'bearer' }, recovery: false },
+    operation: { kind: 'tokens', tokens: { access_token: 'a', refresh_token: 'r' }, recovery: false, check: uncalledCheck },
   },
   error: { kind: 'error', error: new AuthImplicitGrantRedirectError('Email link is invalid or has expired', { error: 'access_denied', code: 'otp_expired' }) },
 }

@@ -20,11 +20,20 @@ import type { Hold } from '../support/hold.js'
 import { STORAGE_KEY, type Rig } from '../support/rig.js'
 import type { Landing } from './lifecycle-model.js'
 import { outcome, settleFlight, type Executor, type StepContext } from './step-context.js'
+import { implicitFlow } from '../../src/handoff/index.js'
 
 /** Where users come back to (nothing is served there: the URL is only read). */
 const APP = 'http://localhost:3000/model'
 const ERROR_REDIRECT = `${APP}?error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired`
-const BOGUS_TOKENS = `${APP}#access_token=not-a-jwt&refresh_token=model&expires_in=3600&token_type=bearer&type=magiclink`
+/**
+ * A fragment whose access token reads as a JWT that expires in a day but was never signed by the server: the
+ * client asks the server about it (`GET /user`), and the server refuses it.
+ */
+const FORGED_ACCESS_TOKEN = [{ alg: 'HS256', typ: 'JWT' }, { sub: 'model', exp: 4_102_444_800 }]
+  .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+  .concat('forged')
+  .join('.')
+const BOGUS_TOKENS = `${APP}#access_token=${FORGED_ACCESS_TOKEN}&refresh_token=model&expires_in=3600&token_type=bearer&type=magiclink`
 
 /** The steps that end a `REDIRECT`'s flight. */
 const ENDS_REDIRECT = ['xstate.done.actor.leaveForProvider', 'xstate.error.actor.leaveForProvider', 'SIGN_IN', 'REDIRECT', 'SIGN_OUT']
@@ -60,7 +69,7 @@ export const redirectExecutors: Record<string, Executor> = {
 async function magicLinkLanding(rig: Rig, kind: 'auth' | 'mfa', flowType: 'pkce' | 'implicit'): Promise<string> {
   const user = kind === 'mfa' ? await rig.users.mfa() : await rig.users.plain()
   const storage = new ControlledStorage(rig.backing)
-  const asker = createAuthClient({ url: rig.env.url, apiKey: rig.env.anonKey, storage, storageKey: STORAGE_KEY, flowType, autoRefreshToken: false })
+  const asker = createAuthClient({ url: rig.env.url, apiKey: rig.env.anonKey, storage, storageKey: STORAGE_KEY, flowType: flowType === 'implicit' ? implicitFlow : 'pkce', autoRefreshToken: false })
   try {
     await asker.signInWithOtp({ email: user.email, options: { emailRedirectTo: APP } })
   } finally {

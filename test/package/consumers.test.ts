@@ -59,6 +59,7 @@ import * as admin from 'supabase-auth-machine/admin'
 import * as jwt from 'supabase-auth-machine/jwt'
 import * as identities from 'supabase-auth-machine/identities'
 import { resend, reauthenticate } from 'supabase-auth-machine/confirmations'
+import { exchangeCodeForSession, implicitFlow, setSession } from 'supabase-auth-machine/handoff'
 import { mfa as mfaOf, type MfaApi } from 'supabase-auth-machine/mfa'
 import { redactedInspector } from 'supabase-auth-machine/inspect'
 import { passkey, type PasskeyApi } from 'supabase-auth-machine/webauthn'
@@ -83,7 +84,10 @@ export async function run(): Promise<string[]> {
   const { claims }: jwt.ClaimsResult = await jwt.getClaims(auth)
   const { identities: linked } = await identities.getUserIdentities(auth).catch(() => ({ identities: [] }))
   const { messageId } = await resend(auth, { type: 'signup', email: 'nobody@example.com' }).catch(() => ({ messageId: null }))
-  if (!(claims.sub && actor && mfa && passkeys && consent && typeof signInWithWeb3 === 'function' && typeof reauthenticate === 'function' && messageId !== undefined && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
+  const implicit: AuthClient = createAuthClient({ url: server.url, apiKey: server.anonKey, storage: memoryStorage(), flowType: implicitFlow })
+  implicit.dispose()
+  const handoff = typeof setSession === 'function' && typeof exchangeCodeForSession === 'function'
+  if (!(claims.sub && actor && mfa && passkeys && consent && handoff && typeof signInWithWeb3 === 'function' && typeof reauthenticate === 'function' && messageId !== undefined && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
   subscription.unsubscribe()
   auth.dispose()
   await server.close()

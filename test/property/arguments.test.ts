@@ -24,6 +24,7 @@ import { chartHealth, describe as describeOutcome, isTypedError, settle, watchUn
 import { propertyRuns, propertyTimeout } from './support/runs.js'
 import { accessToken } from './support/wire.js'
 import { reauthenticate, resend } from '../../src/confirmations/index.js'
+import { exchangeCodeForSession, implicitFlow, setSession } from '../../src/handoff/index.js'
 
 const PASSWORD = 'correct-horse-battery'
 const UUID = '00000000-0000-4000-8000-000000000000'
@@ -61,10 +62,10 @@ const clientRows: Row[] = [
   row('signInWithOtp (phone)', [parameter({ phone: '+15550100', options: { channel: 'sms', shouldCreateUser: false } }), callOptions], (a, [c, o]) => a.signInWithOtp(as(c), as(o))),
   row('verifyOtp', [parameter({ email: EMAIL, token: '123456', type: 'email', options: { redirectTo: REDIRECT, captchaToken: 't' } }), callOptions], (a, [p, o]) => a.verifyOtp(as(p), as(o))),
   row('verifyOtp (token hash)', [parameter({ token_hash: 'pkce_abc', type: 'recovery' }), callOptions], (a, [p, o]) => a.verifyOtp(as(p), as(o))),
-  row('setSession', [parameter({ access_token: accessToken(), refresh_token: 'refresh-token' }), callOptions], (a, [t, o]) => a.setSession(as(t), as(o))),
+  row('setSession', [parameter({ access_token: accessToken(), refresh_token: 'refresh-token' }), callOptions], (a, [t, o]) => setSession(a, as(t), as(o))),
   row('refreshSession', [parameter({ refresh_token: 'refresh-token' }), callOptions], (a, [c, o]) => a.refreshSession(as(c), as(o))),
   row('signInWithOAuth', [parameter({ provider: 'github', options: { redirectTo: REDIRECT, scopes: 'repo', queryParams: { prompt: 'consent' }, skipBrowserRedirect: true } }), callOptions], (a, [c, o]) => a.signInWithOAuth(as(c), as(o))),
-  row('exchangeCodeForSession', [parameter('auth-code'), parameter({ flowId: '0123456789abcdef', timeout: 5_000 })], (a, [c, o]) => a.exchangeCodeForSession(as(c), as(o))),
+  row('exchangeCodeForSession', [parameter('auth-code'), parameter({ flowId: '0123456789abcdef', timeout: 5_000 })], (a, [c, o]) => exchangeCodeForSession(a, as(c), as(o))),
   row('getSession', [], (a) => a.getSession()),
   row('getUser', [parameter(accessToken()), callOptions], (a, [j, o]) => a.getUser(as(j), as(o))),
   row('updateUser', [parameter({ data: { name: 'Ada' }, email: 'new@example.com', phone: '+15550101', nonce: '123456' }), parameter({ emailRedirectTo: REDIRECT, timeout: 5_000 })], (a, [u, o]) => a.updateUser(as(u), as(o))),
@@ -116,7 +117,7 @@ const clientRows: Row[] = [
   row('oauth.revokeGrant', [parameter({ clientId: UUID }), callOptions], (a, [p, o]) => oauth(a).revokeGrant(as(p), as(o))),
   row(
     'createAuthClient',
-    [parameter({ url: 'http://127.0.0.1:9/auth/v1', apiKey: 'anon', storageKey: 'sb-x-auth-token', timeout: 1_000, flowType: 'implicit', persistSession: false, autoRefreshToken: false, headers: { 'x-app': 'a' }, detectSessionInUrl: true, pageUrl: 'http://localhost:3000/#access_token=a&refresh_token=b&expires_in=3600&token_type=bearer' })],
+    [parameter({ url: 'http://127.0.0.1:9/auth/v1', apiKey: 'anon', storageKey: 'sb-x-auth-token', timeout: 1_000, flowType: implicitFlow, persistSession: false, autoRefreshToken: false, headers: { 'x-app': 'a' }, detectSessionInUrl: true, pageUrl: 'http://localhost:3000/#access_token=a&refresh_token=b&expires_in=3600&token_type=bearer' })],
     async (_a, [options]) => {
       const client = createAuthClient(as(options))
       try {

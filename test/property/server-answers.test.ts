@@ -28,6 +28,7 @@ import { publishJwks, type RouteName } from './support/routes.js'
 import { propertyRuns, propertyTimeout } from './support/runs.js'
 import { accessToken, CHALLENGE_ID, CLIENT_ID, es256Signer, FACTOR_ID, OTHER_ID, secret } from './support/wire.js'
 import { reauthenticate, resend } from '../../src/confirmations/index.js'
+import { exchangeCodeForSession, setSession } from '../../src/handoff/index.js'
 
 interface Context {
   auth: AuthClient
@@ -65,11 +66,11 @@ const rows: Row[] = [
     target: 'tokenPkce',
     effect: 'keeps',
     rig: { beside: { '-code-verifier': JSON.stringify('verifier-SECRET-0123456789abcdef0123456789abcdef') } },
-    call: ({ auth, secret }) => auth.exchangeCodeForSession(secret('code')),
+    call: ({ auth, secret }) => exchangeCodeForSession(auth, secret('code')),
   },
   { name: 'refreshSession (other token)', target: 'tokenRefresh', effect: 'keeps', call: ({ auth, secret }) => auth.refreshSession({ refresh_token: secret('refresh') }) },
-  { name: 'setSession (live token)', target: 'userGet', effect: 'keeps', call: ({ auth, secret }) => auth.setSession({ access_token: accessToken(), refresh_token: secret('refresh') }) },
-  { name: 'setSession (expired token)', target: 'tokenRefresh', effect: 'keeps', call: ({ auth, secret }) => auth.setSession({ access_token: accessToken({ ttl: -60 }), refresh_token: secret('refresh') }) },
+  { name: 'setSession (live token)', target: 'userGet', effect: 'keeps', call: ({ auth, secret }) => setSession(auth, { access_token: accessToken(), refresh_token: secret('refresh') }) },
+  { name: 'setSession (expired token)', target: 'tokenRefresh', effect: 'keeps', call: ({ auth, secret }) => setSession(auth, { access_token: accessToken({ ttl: -60 }), refresh_token: secret('refresh') }) },
   { name: 'getUser(jwt)', target: 'userGet', effect: 'keeps', call: ({ auth }) => auth.getUser(accessToken()) },
   // The session's own refresh token: a terminal answer ends the session.
   { name: 'refreshSession()', target: 'tokenRefresh', effect: 'refresh', call: ({ auth }) => auth.refreshSession() },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuthInvalidCredentialsError, createAuthClient, memoryStorage } from '../../src/index.js'
 import { redact, REDACTED, redactedInspector } from '../../src/inspect/index.js'
 import { openTarget, PASSWORD, uniqueEmail, type Target } from '../support/target.js'
+import { exchangeCodeForSession, setSession } from '../../src/handoff/index.js'
 
 let target: Target
 beforeAll(async () => {
@@ -59,8 +60,8 @@ describe('inspection', () => {
     const seen: InspectionEvent[] = []
     const auth = target.client({ storage: memoryStorage(), inspect: redactedInspector((event) => seen.push(event)) })
     await auth.signInWithOAuth({ provider: 'github', options: { skipBrowserRedirect: true } })
-    await auth.exchangeCodeForSession('d6f6c1c2-5b63-4c1c-9d0e-6a1f3c2b7e11').catch(() => undefined)
-    await auth.setSession({ access_token: 'header.payload.signature-abc', refresh_token: 'refresh-secret-xyz' }).catch(() => undefined)
+    await exchangeCodeForSession(auth, 'd6f6c1c2-5b63-4c1c-9d0e-6a1f3c2b7e11').catch(() => undefined)
+    await setSession(auth, { access_token: 'header.payload.signature-abc', refresh_token: 'refresh-secret-xyz' }).catch(() => undefined)
     const text = serialize(seen)
     expect(text).toContain('exchangeCode')
     expect(text).not.toContain('d6f6c1c2-5b63-4c1c-9d0e-6a1f3c2b7e11')

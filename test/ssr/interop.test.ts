@@ -9,6 +9,7 @@ import { getClaims } from '../../src/jwt/index.js'
 import { type AuthServer, startAuthServer } from '../../src/testing/index.js'
 import { BrowserJar, type Request } from './jar.js'
 import { PASSWORD, refreshTokenIn, serverClient, signedUpBrowser, uniqueEmail } from './support.js'
+import { exchangeCodeForSession } from '../../src/handoff/index.js'
 
 const KEY = 'sb-127-auth-token'
 /** Large metadata (an OAuth profile with many groups): the session spans several chunk cookies. */
@@ -154,7 +155,7 @@ describe('PKCE redirects across libraries, the verifier in a cookie', () => {
     server.provider.nextUser({ sub: `gh-${Date.now()}`, email: uniqueEmail('gh'), email_verified: true, name: 'Ada' })
     const back = await followToApp(data.url!)
     const callback = jar.request()
-    const { session } = await serverClient(server, callback).exchangeCodeForSession(back.searchParams.get('code')!)
+    const { session } = await exchangeCodeForSession(serverClient(server, callback), back.searchParams.get('code')!)
     callback.commit()
     expect(session.user.app_metadata['provider']).toBe('github')
     expect([...jar.wire.keys()].some((name) => name.includes('code-verifier'))).toBe(false)

@@ -10,6 +10,7 @@ import type { Hold } from './hold.js'
 import { ManualClock } from './manual-clock.js'
 import { Recorder, type StepRecord } from './recorder.js'
 import { Users, type Env } from './users.js'
+import { implicitFlow } from '../../src/handoff/index.js'
 
 export const STORAGE_KEY = 'sb-model-auth-token'
 const ARRIVAL_TIMEOUT_MS = 5_000
@@ -47,6 +48,7 @@ export class Rig {
    * URL) with that flow type, as a provider or an emailed link would send the browser back.
    */
   start(landing?: { pageUrl: string; flowType: 'pkce' | 'implicit' }): AuthClient {
+    const flow = landing && { pageUrl: landing.pageUrl, flowType: landing.flowType === 'implicit' ? implicitFlow : ('pkce' as const) }
     this.#auth = createAuthClient({
       url: this.env.url,
       apiKey: this.env.anonKey,
@@ -59,7 +61,7 @@ export class Rig {
       inspect: this.recorder.observe,
       // The recorder reads which definition transitions each microstep took; redaction would copy them away.
       redactInspection: false,
-      ...landing,
+      ...flow,
     })
     return this.#auth
   }

@@ -206,10 +206,11 @@ describe('passkey sign-in', () => {
     })
     await settle(actor, 'signedOut')
     const credential = { id: 'a', rawId: 'a', type: 'public-key' as const, response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA', userHandle: 'dQ' }, clientExtensionResults: {} }
-    actor.send({ type: 'SIGN_IN', operation: { kind: 'passkey', body: { challenge_id: 'c1', credential } } })
+    const request = { path: 'passkeys/authentication/verify', body: { challenge_id: 'c1', credential } }
+    actor.send({ type: 'SIGN_IN', operation: { kind: 'grant', via: 'passkey', request } })
     expect(status(actor)).toBe('signingIn')
     await settle(actor, 'authenticated')
-    expect(operations.map((operation) => operation.kind)).toEqual(['passkey'])
+    expect(operations.map((operation) => (operation.kind === 'grant' ? operation.via : operation.kind))).toEqual(['passkey'])
     expect(authEvents(emitted)).toEqual(['SIGNED_IN'])
   })
 })

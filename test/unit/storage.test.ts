@@ -263,13 +263,14 @@ describe('createSessionStore', () => {
   })
 
   it('keeps the session in memory when setItem throws (quota), leaves the previous rotation stored, and hands later writes on', async () => {
-    const base = memoryStorage({ [KEY]: JSON.stringify(session({ refresh_token: 'old' })) })
+    const base = new Map([[KEY, JSON.stringify(session({ refresh_token: 'old' }))]])
     let full = true
     const storage = {
-      ...base,
+      getItem: (key: string) => base.get(key) ?? null,
+      removeItem: (key: string) => void base.delete(key),
       setItem: (key: string, value: string) => {
         if (full) throw new DOMException(`could not write ${ACCESS}`, 'QuotaExceededError')
-        base.setItem(key, value)
+        base.set(key, value)
       },
     }
     const store = createSessionStore(storage, KEY)
@@ -280,12 +281,12 @@ describe('createSessionStore', () => {
     expect(await store.read()).toEqual({ session: session({ refresh_token: 'new' }), problem: 'unavailable' })
     // Not removed: the other tabs sharing the storage keep a session (the server trades the previous rotation
     // for the current tokens), where removing it signed them all out.
-    expect(JSON.parse(base.getItem(KEY) ?? 'null')?.refresh_token).toBe('old')
+    expect(JSON.parse(base.get(KEY) ?? 'null')?.refresh_token).toBe('old')
     // Once the storage takes writes again, the newest session reaches it.
     full = false
     await store.write(session({ refresh_token: 'newer' }))
     await Promise.resolve()
-    expect(JSON.parse(base.getItem(KEY) ?? 'null')?.refresh_token).toBe('newer')
+    expect(JSON.parse(base.get(KEY) ?? 'null')?.refresh_token).toBe('newer')
     expect(await store.read()).toEqual({ session: session({ refresh_token: 'newer' }), problem: 'unavailable' })
     expect(errors).toHaveLength(1)
     const error = errors[0] as Error

@@ -107,7 +107,7 @@ export async function openOAuthWorld(): Promise<OAuthWorld> {
     const server = await startAuthServer({ uriAllowList: [`${pages.origin}/**`] })
     cleanups.push(() => server.close())
     config = { url: server.url, apiKey: server.anonKey }
-    const [bundled, browser] = await Promise.all([bundleBuiltPage('oauth', PAGE_ENTRY, ['index']), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })])
+    const [bundled, browser] = await Promise.all([bundleBuiltPage('oauth', PAGE_ENTRY, ['index', 'handoff']), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })])
     cleanups.push(() => browser.close())
     script = bundled.script
     const closeContexts = async () => {

@@ -3,13 +3,15 @@
  * which reads the URL it was opened with (`detectSessionInUrl`). Its path says which client and flow:
  * `/<ours|authjs>/<pkce|implicit>/` (a start page) or `…/welcome` (where a sign-in returns to).
  *
- * `ours` is the BUILT package: the harness bundles this file with the `src/index.js` import below redirected
- * to the build's `index.js` (the import stays here for the types). `authjs` is `@supabase/auth-js` 2.119, on
- * the storage key supabase-js would give it, so both read and write the same localStorage entries.
+ * `ours` is the BUILT package: the harness bundles this file with the `src/index.js` and `src/handoff/index.js`
+ * imports below redirected to the build's `index.js` and `handoff.js` (the imports stay here for the types).
+ * `authjs` is `@supabase/auth-js` 2.119, on the storage key supabase-js would give it, so both read and write the
+ * same localStorage entries.
  */
 import { GoTrueClient } from '@supabase/auth-js'
 import * as lib from '../../../src/index.js'
 import type { AuthClient, AuthStatus } from '../../../src/index.js'
+import { implicitFlow } from '../../../src/handoff/index.js'
 
 /** Written into the page by the page server. */
 export interface OAuthPageConfig {
@@ -71,7 +73,7 @@ function errorOf(error: unknown): Landing['error'] {
 }
 
 function ours(): Pick<OAuthApp, 'ready' | 'signIn'> {
-  const auth: AuthClient = lib.createAuthClient({ url, apiKey, flowType })
+  const auth: AuthClient = lib.createAuthClient({ url, apiKey, flowType: flowType === 'implicit' ? implicitFlow : 'pkce' })
   const seen: AuthStatus[] = []
   auth.state$.subscribe((state) => seen.push(state.status))
   return {
