@@ -45,7 +45,7 @@ const TARGETS: Target[] = [
   { name: 'ours: ./ssr', entry: 'dist/ssr.js', platform: 'browser', external: SHARED, note: 'cookie sessions (@supabase/ssr format), one client per request' },
   { name: 'ours: ./identities', entry: 'dist/identities.js', platform: 'browser', external: SHARED, note: 'SSO, ID-token and anonymous sign-in, identity linking' },
   { name: 'ours: ./handoff', entry: 'dist/handoff.js', platform: 'browser', external: SHARED, note: 'sessions handed over: setSession, exchangeCodeForSession, the implicit flow' },
-  { name: 'ours: ./confirmations', entry: 'dist/confirmations.js', platform: 'browser', external: SHARED, note: 'resend a confirmation, reauthenticate for a password change' },
+  { name: 'ours: ./confirmations', entry: 'dist/confirmations.js', platform: 'browser', external: SHARED, note: 'password reset, resend a confirmation, reauthenticate for a password change' },
   { name: 'ours: ./webauthn', entry: 'dist/webauthn.js', platform: 'browser', external: SHARED, note: 'WebAuthn factors and passkeys' },
   { name: 'ours: ./web3', entry: 'dist/web3.js', platform: 'browser', external: SHARED, note: 'Sign-In with Ethereum / Solana wallets' },
   { name: 'ours: ./oauth', entry: 'dist/oauth.js', platform: 'browser', external: SHARED, note: 'OAuth 2.1 server: consent page and grants' },

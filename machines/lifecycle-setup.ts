@@ -85,13 +85,13 @@ export function refreshedSession(output: RefreshOutput): Session {
 /** What the `signIn` actor is given: the operation carried by the `SIGN_IN` that entered the state. */
 export function signInInput({ context, event }: { context: LifecycleContext; event: LifecycleEvent }): SignInInput {
   assertEvent(event, 'SIGN_IN')
-  return { io: context.io, operation: event.operation }
+  return { io: context.io, operation: event.operation, lockTimeoutMs: context.settings.lockTimeoutMs }
 }
 
 /** What the `signIn` actor is given on the way back from a provider: the credential the URL carried. */
 export function landingInput({ context }: { context: LifecycleContext }): SignInInput {
   if (context.landing?.kind !== 'credential') throw new Error('unreachable: guarded by returnedWithCode / returnedWithTokens')
-  return { io: context.io, operation: context.landing.operation }
+  return { io: context.io, operation: context.landing.operation, lockTimeoutMs: context.settings.lockTimeoutMs }
 }
 
 /** What the `leaveForProvider` actor is given: the operation carried by `REDIRECT`. */
@@ -148,7 +148,8 @@ export const lifecycleSetup = setup({
     isAnonymous: ({ context }) => context.session !== null && isAnonymousSession(context.session),
     awaitsSecondFactor: ({ context }) => context.session !== null && awaitsSecondFactor(context.session),
     autoRefreshOn: ({ context }) => context.settings.autoRefreshToken,
-    isRefreshDue: ({ context }) => isRefreshDue(context),
+    /** The client refreshes on its own, and the session is due. */
+    autoRefreshDue: ({ context }) => context.settings.autoRefreshToken && isRefreshDue(context),
     signInCarriesSession: (_, params: { output: SignInOutput }) => params.output.session !== null,
     isSignedOutElsewhere: (_, params: { output: RefreshOutput }) => params.output.outcome === 'signedOutElsewhere',
     isTerminalRefreshFailure: (_, params: { error: unknown }) => classifyRefreshError(params.error) === 'terminal',
@@ -179,13 +180,12 @@ export const lifecycleSetup = setup({
     forgetStoredSession: () => {},
     /** Provided by the client: write `context.session` to storage after a change that no actor persisted. */
     persistSession: () => {},
-    /** Provided by the client: after another client signed out, remove the session in hand from storage if a write of ours put it back. */
-    forgetCrossedWrite: () => {},
     /**
-     * Provided by the client: news was taken only in part (this client's tokens or user were newer than the
-     * announced ones), so the announcing client stored older ones: storage gets the session in hand.
+     * Provided by the client: after another client's news was taken, storage gets what this client holds
+     * (nothing, after a sign-out) if it holds what this client replaced or ended (a write of ours crossed
+     * theirs), or older tokens or user of the same sign-in.
      */
-    keepStorageCurrent: (_, _params: { heard: Session }) => {},
+    reconcileStorage: (_, _params: { heard: Session | null }) => {},
 
     /** The caller joins the operation already in flight and gets its result; nothing else changes. */
     joinInFlight: () => {},
@@ -240,6 +240,7 @@ export const lifecycleSetup = setup({
     }),
     clearSession: assign(({ context }, params: { reason: SignedOutReason; error: AuthError | null }) => ({
       endedSession: (context.session && sessionIdOf(context.session)) ?? context.endedSession,
+      replacedToken: context.session?.refresh_token ?? context.replacedToken,
       session: null,
       reason: params.reason,
       error: params.error,

@@ -84,7 +84,10 @@ export interface LifecycleContext {
    * it that arrives later is stale, since an ended session never comes back.
    */
   endedSession: string | null
-  /** The refresh token the session in hand replaced: news still carrying it is older than the session. */
+  /**
+   * The refresh token of the session this client last replaced or ended: news still carrying it is older
+   * than the session in hand, and storage holding it holds a write of ours that crossed another client's.
+   */
   replacedToken: string | null
   settings: LifecycleSettings
   io: LifecycleIo
@@ -134,8 +137,8 @@ export type LifecycleEmitted =
   /**
    * `landing`: the URL's callback completed while initializing; auth-js tells it after `INITIAL_SESSION`,
    * so an app learns of a password-recovery link from the event, not only from the restored state.
+   * `ended`: on a sign-out, the server's id of the session that ended, for the other clients to weigh it.
    */
-  /** `ended`: on a sign-out, the server's id of the session that ended, for the other clients to weigh it. */
   | { type: 'authEvent'; event: AuthChangeEvent; session: Session | null; origin: 'local' | 'remote'; landing?: boolean; ended?: string }
 
 // ---- contracts of the provided actors ----
@@ -152,6 +155,8 @@ export interface RestoreOutput {
 export interface SignInInput {
   io: LifecycleIo
   operation: SignInOperation
+  /** Longest wait for the lock another client's sign-in or refresh holds (`LifecycleSettings.lockTimeoutMs`). */
+  lockTimeoutMs: number
 }
 
 /** A finished sign-in: the session (already persisted), or none yet (a sign-up awaiting confirmation). */

@@ -6,7 +6,7 @@
  * actors are named in `lifecycle-setup.ts`.
  * @module
  */
-import { and, not } from 'xstate'
+import { not } from 'xstate'
 import { AuthSessionMissingError } from '../src/errors.js'
 import { signedOutReasonFor, toAuthError } from './failures.js'
 import {
@@ -50,7 +50,7 @@ const newsGuard = { type: 'bringsNews', params: ({ event }: { event: SessionNews
 const takeSessionFromElsewhere = [
   { type: 'storeSession', params: ({ context, event }: { context: LifecycleContext; event: SessionNews }) => ({ session: sessionAfterNews(context.session, event.session, context.replacedToken) }) },
   { type: 'announce', params: ({ context, event }: { context: LifecycleContext; event: SessionNews }) => ({ event: event.event, session: context.session, origin: 'remote' as const }) },
-  { type: 'keepStorageCurrent', params: ({ event }: { event: SessionNews }) => ({ heard: event.session }) },
+  { type: 'reconcileStorage', params: ({ event }: { event: SessionNews }) => ({ heard: event.session }) },
 ] as const
 
 type SignOutNews = Extract<LifecycleEvent, { type: 'SIGNED_OUT_ELSEWHERE' }>
@@ -60,9 +60,9 @@ const signOutGuard = { type: 'endsSessionInHand', params: ({ event }: { event: S
 
 /** Another client signed out: so is this one. */
 const takeSignOutFromElsewhere = [
-  'forgetCrossedWrite',
   { type: 'announce', params: { event: 'SIGNED_OUT', session: null, origin: 'remote' } },
   { type: 'clearSession', params: { reason: 'signOut', error: null } },
+  { type: 'reconcileStorage', params: { heard: null } },
 ] as const
 
 /**
@@ -128,7 +128,7 @@ const initializing = lifecycleSetup.createStateConfig({
 const resolvingStatus = lifecycleSetup.createStateConfig({
   always: [
     { guard: not('hasSession'), target: 'signedOut' },
-    { guard: and(['autoRefreshOn', 'isRefreshDue']), target: 'refreshing' },
+    { guard: 'autoRefreshDue', target: 'refreshing' },
     { guard: 'isAnonymous', target: 'signedIn.anonymous' },
     { guard: 'awaitsSecondFactor', target: 'signedIn.mfaChallenge' },
     { target: 'signedIn.authenticated' },

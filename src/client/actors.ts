@@ -87,13 +87,30 @@ const restoreSession = fromPromise<RestoreOutput, RestoreInput>(async ({ input }
   return problem === undefined ? { session } : { session, problem }
 })
 
-/** Trades the operation's credential for a session and saves it, unless the state was left meanwhile. */
+/**
+ * Trades the operation's credential for a session and saves it, unless the state was left meanwhile. Under
+ * the refresh lock, and announced before it is let go, as a refresh is: a sign-in in another tab, or a refresh
+ * there, then comes before or after this one, never across it. Two tabs changing the session at once could
+ * otherwise each hear the other's news after their own, with nothing to tell which came last (the soak
+ * found tabs ending on each other's sign-in, and a refresh writing over a sign-in made while it was out).
+ */
 async function signInAndSave(input: SignInInput, signal: AbortSignal): Promise<SignInOutput> {
-  const output = await withCallerSignal(signal, input.operation.options, (options) => callSignIn(input.io, input.operation, options))
-  // Leaving `signingIn` aborts the signal: the late session must not be saved.
-  if (signal.aborted) throw abortedError(signal)
-  if (output.session) await input.io.store.write(output.session)
-  return output
+  const { store, coordinator } = input.io
+  return coordinator.withLock(
+    async (lock) => {
+      // Right after another tab's turn: its news travels apart from the grant (see the refresher).
+      if (lock.contended) await pause(CONTENDED_WAIT_MS)
+      const output = await withCallerSignal(signal, input.operation.options, (options) => callSignIn(input.io, input.operation, options))
+      // Leaving `signingIn` aborts the signal: the late session must not be saved.
+      if (signal.aborted) throw abortedError(signal)
+      if (output.session) {
+        await store.write(output.session)
+        coordinator.publish({ type: 'session', event: output.event, session: output.session })
+      }
+      return output
+    },
+    { timeoutMs: input.lockTimeoutMs, signal },
+  )
 }
 
 const signIn = fromPromise<SignInOutput, SignInInput>(({ input, signal }) => signInAndSave(input, signal))
@@ -190,24 +207,16 @@ export const lifecycleActions = {
     void (context.session ? context.io.store.write(context.session) : context.io.store.remove())
   },
   /**
-   * After another client's sign-out: storage is theirs to clear, but a write of ours that crossed their
-   * removal (a user update landing just after it) would bring the ended session back, so it goes too. Only
-   * if storage holds the session this client had: a sign-in made since by a third client stays.
+   * After another client's news was taken. Storage is theirs to write, but a write of this client's may have
+   * landed after theirs (a user update of the session this client just replaced or ended, the soak found),
+   * and news taken only in part means they stored older tokens or user than this client now holds. Storage
+   * then gets what this client holds (nothing, after a sign-out); a sign-in another client made since stays.
    */
-  forgetCrossedWrite: ({ context: { session, io } }: { context: LifecycleContext }) => {
+  reconcileStorage: ({ context: { session, io, replacedToken } }: { context: LifecycleContext }, { heard }: { heard: Session | null }) => {
     void io.store.read().then(({ session: stored }) => {
-      if (session && stored?.refresh_token === session.refresh_token) return io.store.remove()
-    })
-  },
-  /**
-   * After news taken in part: the announcing client stored older tokens or an older user than this one
-   * holds now. Storage gets the newest of both, if it still holds that sign-in: a sign-in or sign-out made
-   * since by another client stays.
-   */
-  keepStorageCurrent: ({ context: { session, io } }: { context: LifecycleContext }, { heard }: { heard: Session }) => {
-    if (!session || session === heard) return
-    void io.store.read().then(({ session: stored }) => {
-      const newest = stored && sameSignIn(stored, session) && sessionAfterNews(stored, session)
+      if (!stored) return
+      if (stored.refresh_token === replacedToken) return session ? io.store.write(session) : io.store.remove()
+      const newest = session && session !== heard && sameSignIn(stored, session) && sessionAfterNews(stored, session)
       if (newest && newest !== stored) return io.store.write(newest)
     })
   },

@@ -14,7 +14,6 @@ import {
   oauthOperation,
   otpRequest,
   passwordOperation,
-  recoverRequest,
   refreshTokenOperation,
   signOutScope,
   signUpOperation,
@@ -214,16 +213,6 @@ export class AuthClient {
     )
     this.#core.actor.send({ type: 'USER_UPDATED', user })
     return { user }
-  }
-
-  /**
-   * Sends a password-reset email; finish with `verifyOtp({ type: 'recovery', … })` or the emailed link.
-   * @example await auth.resetPasswordForEmail('a@example.com', { redirectTo: 'https://app.example.com/reset' })
-   */
-  async resetPasswordForEmail(email: string, params: { redirectTo?: string; captchaToken?: string } = {}, options?: CallOptions): Promise<Record<string, never>> {
-    this.#core.assertLive()
-    const request = recoverRequest(params)
-    return withPkceChallenge(this.#core, { recovery: true }, (pkce) => api.recover(this.#core.io.transport, email, { ...request, ...pkce }, options))
   }
 
   /**

@@ -54,6 +54,8 @@ function landingOf(options: AuthClientOptions, implicit: ImplicitFlow | undefine
   return landing
 }
 
+function noop(): void {}
+
 /** How many times a command waits for the chart to settle before giving up as `busy`. */
 const MAX_WAITS_FOR_TURN = 3
 
@@ -124,11 +126,13 @@ export class ClientCore {
       queueMicrotask(deliver)
     })
     const unsubscribeMessages = this.io.coordinator.subscribe((message) => {
-      this.actor.send(
-        message.session === null
-          ? { type: 'SIGNED_OUT_ELSEWHERE', ended: message.ended }
-          : { type: 'SESSION_CHANGED_ELSEWHERE', event: message.event, session: message.session },
-      )
+      if (message.session === null) return this.actor.send({ type: 'SIGNED_OUT_ELSEWHERE', ended: message.ended })
+      const news = { type: 'SESSION_CHANGED_ELSEWHERE', event: message.event, session: message.session } as const
+      // A session announced while the chart is busy with something that does not take news (signing out) is
+      // delivered again once it settles, where the chart weighs it as any news (the soak found a tab that
+      // signed out while another signed in staying signed out, with the new session in storage).
+      if (!this.actor.getSnapshot().can(news)) void this.settled().then(() => this.actor.send(news), noop)
+      this.actor.send(news)
     })
     const unsubscribeDegraded = this.io.store.onDegraded(() => this.actor.send({ type: 'STORAGE_DEGRADED' }))
     if (this.io.store.degraded) this.actor.send({ type: 'STORAGE_DEGRADED' })

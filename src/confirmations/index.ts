@@ -1,19 +1,21 @@
 /**
- * `supabase-auth-machine/confirmations`: the two calls that (re)send the user a code to confirm something,
- * kept out of the main entry because most apps never make them. `resend` sends again a sign-up
- * confirmation or the code of a pending email/phone change; `reauthenticate` sends the nonce that confirms
- * a password change when the project asks for one. Each takes the client first and keeps auth-js's shapes
- * (`auth.resend(p)` in auth-js is `resend(auth, p)` here).
+ * `supabase-auth-machine/confirmations`: the calls that (re)send the user a code or link to confirm
+ * something, kept out of the main entry because many apps never make them. `resetPasswordForEmail` sends a
+ * password-recovery link (and code); `resend` sends again a sign-up confirmation or the code of a pending
+ * email/phone change; `reauthenticate` sends the nonce that confirms a password change when the project asks
+ * for one. Each takes the client first and keeps auth-js's shapes (`auth.resend(p)` in auth-js is
+ * `resend(auth, p)` here).
  *
  * @example
  * ```ts
- * import { resend } from 'supabase-auth-machine/confirmations'
+ * import { resend, resetPasswordForEmail } from 'supabase-auth-machine/confirmations'
+ * await resetPasswordForEmail(auth, 'a@example.com', { redirectTo: `${location.origin}/reset` })
  * await resend(auth, { type: 'signup', email: 'a@example.com' })
  * ```
  * @module
  */
 import * as api from '../api/index.js'
-import { resendRequest } from '../client/arguments.js'
+import { recoverRequest, resendRequest } from '../client/arguments.js'
 import type { AuthClient } from '../client/auth-client.js'
 import { coreOf } from '../client/core-key.js'
 import { withSession } from '../client/gateway.js'
@@ -57,4 +59,26 @@ export async function reauthenticate(auth: AuthClient, options?: CallOptions): P
   const core = coreOf(auth)
   await withSession(core, (token) => api.reauthenticate(core.io.transport, token, options))
   return { user: null, session: null }
+}
+
+/**
+ * Sends a password-reset email. With the PKCE flow its link comes back with a code that signs in announcing
+ * `PASSWORD_RECOVERY`; or finish with `verifyOtp({ type: 'recovery', … })`. Resolves the same for an
+ * address the server does not know (no enumeration).
+ *
+ * @example
+ * ```ts
+ * await resetPasswordForEmail(auth, 'a@example.com', { redirectTo: 'https://app.example.com/reset' })
+ * ```
+ */
+export async function resetPasswordForEmail(
+  auth: AuthClient,
+  email: string,
+  params: { redirectTo?: string; captchaToken?: string } = {},
+  options?: CallOptions,
+): Promise<Record<string, never>> {
+  const core = coreOf(auth)
+  core.assertLive()
+  const request = recoverRequest(params)
+  return withPkceChallenge(core, { recovery: true }, (pkce) => api.recover(core.io.transport, email, { ...request, ...pkce }, options))
 }

@@ -3,7 +3,7 @@
  * context, which hold passwords, OTP codes and tokens.
  * @module
  */
-import type { InspectionEvent, Observer } from 'xstate'
+import type { InspectionEvent } from 'xstate'
 import { REDACTING, type InspectObserver } from '../client/inspection.js'
 import { detaching } from './detaching.js'
 

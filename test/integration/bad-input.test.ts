@@ -11,7 +11,7 @@ import { isAuthError } from '../../src/errors.js'
 import { countingFetch, signedInClient } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
-import { resend } from '../../src/confirmations/index.js'
+import { resend, resetPasswordForEmail } from '../../src/confirmations/index.js'
 import { exchangeCodeForSession, setSession } from '../../src/handoff/index.js'
 
 let target: Target
@@ -62,9 +62,9 @@ const clientCases: Case[] = [
   ['getUser jwt not a string', (a) => a.getUser(junk(42))],
   ['updateUser(null)', (a) => a.updateUser(junk(null))],
   ['updateUser("x")', (a) => a.updateUser(junk('x'))],
-  ['resetPasswordForEmail empty', (a) => a.resetPasswordForEmail('')],
-  ['resetPasswordForEmail not a string', (a) => a.resetPasswordForEmail(junk(42))],
-  ['resetPasswordForEmail redirectTo not a string', (a) => a.resetPasswordForEmail(uniqueEmail('bad'), junk({ redirectTo: 5 }))],
+  ['resetPasswordForEmail empty', (a) => resetPasswordForEmail(a, '')],
+  ['resetPasswordForEmail not a string', (a) => resetPasswordForEmail(a, junk(42))],
+  ['resetPasswordForEmail redirectTo not a string', (a) => resetPasswordForEmail(a, uniqueEmail('bad'), junk({ redirectTo: 5 }))],
   ['resend(null)', (a) => resend(a, junk(null))],
   ['resend unknown type', (a) => resend(a, junk({ type: 'bogus', email: uniqueEmail('bad') }))],
   ['resend signup without email', (a) => resend(a, junk({ type: 'signup' }))],

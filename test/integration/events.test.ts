@@ -7,7 +7,7 @@ import type { AuthChangeEvent, Session } from '../../src/types.js'
 import { countingFetch, record, refusal, rejection, serverSettings, signedInClient, untilStatus, type ServerSettings } from '../support/flows.js'
 import { openTarget, PASSWORD, type Target, uniqueEmail } from '../support/target.js'
 import { mfa } from '../../src/mfa/index.js'
-import { reauthenticate, resend } from '../../src/confirmations/index.js'
+import { reauthenticate, resend, resetPasswordForEmail } from '../../src/confirmations/index.js'
 import { signInAnonymously } from '../../src/identities/index.js'
 import { setSession } from '../../src/handoff/index.js'
 
@@ -279,7 +279,7 @@ describe('dispose', () => {
     const { disposed, counter, email } = await disposedClient('disposed-senders')
     const calls: Record<string, () => unknown> = {
       signInWithOtp: () => disposed.signInWithOtp({ email }),
-      resetPasswordForEmail: () => disposed.resetPasswordForEmail(email),
+      resetPasswordForEmail: () => resetPasswordForEmail(disposed, email),
       resend: () => resend(disposed, { type: 'signup', email }),
     }
     expect(await refusalCodes(calls)).toEqual({ signInWithOtp: 'disposed', resetPasswordForEmail: 'disposed', resend: 'disposed' })

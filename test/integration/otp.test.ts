@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { claimsOf, emailTokenHash, record, rejection, serverSettings, signedInClient, type ServerSettings } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, type Target, uniqueEmail, uniquePhone } from '../support/target.js'
+import { resetPasswordForEmail } from '../../src/confirmations/index.js'
 
 let target: Target
 let settings: ServerSettings
@@ -114,7 +115,7 @@ describe('password recovery', () => {
     await auth.ready
     const rec = record(auth)
 
-    expect(await auth.resetPasswordForEmail(email)).toEqual({})
+    expect(await resetPasswordForEmail(auth, email)).toEqual({})
     expect(auth.snapshot.status).toBe('signedOut')
     if (target.local) expect(target.local.outbox.latest(email, 'recovery')).toBeDefined()
 
@@ -136,14 +137,14 @@ describe('password recovery', () => {
 
   it('resetPasswordForEmail resolves for an unknown address too (no enumeration)', async () => {
     const auth = target.client()
-    expect(await auth.resetPasswordForEmail(uniqueEmail('ghost'))).toEqual({})
+    expect(await resetPasswordForEmail(auth, uniqueEmail('ghost'))).toEqual({})
   })
 
   it('the recovery link hash works as well', async () => {
     const email = uniqueEmail('recover-hash')
     await target.admin.createUser({ email, password: PASSWORD, email_confirm: true })
     const auth = target.client()
-    await auth.resetPasswordForEmail(email)
+    await resetPasswordForEmail(auth, email)
     const events: string[] = []
     auth.onAuthStateChange((event) => events.push(event))
     await auth.verifyOtp({ token_hash: await emailTokenHash(target, email, 'recovery'), type: 'recovery' })

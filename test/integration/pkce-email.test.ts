@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuthPKCECodeVerifierMissingError, memoryStorage, type AuthClient, type SupportedStorage } from '../../src/index.js'
 import { countingFetch, record, rejection } from '../support/flows.js'
 import { openTarget, PASSWORD, realGotrue, uniqueEmail, type Target } from '../support/target.js'
-import { resend } from '../../src/confirmations/index.js'
+import { resend, resetPasswordForEmail } from '../../src/confirmations/index.js'
 import { exchangeCodeForSession } from '../../src/handoff/index.js'
 
 let target: Target
@@ -110,7 +110,7 @@ describe.skipIf(realGotrue)('an emailed PKCE link', () => {
     const email = await confirmedUser('pkce-recovery')
     const storage = memoryStorage()
     const auth = target.client({ storage, storageKey: KEY })
-    await auth.resetPasswordForEmail(email, { redirectTo: APP })
+    await resetPasswordForEmail(auth, email, { redirectTo: APP })
     expect(JSON.parse(storage.getItem(`${KEY}-code-verifier`) as string)).toMatch(/\/recovery$/)
     const rec = record(auth)
     const { redirectType } = await exchangeCodeForSession(auth, (await landingOf(email, 'recovery')).searchParams.get('code')!)

@@ -55,7 +55,9 @@ function tickWhileStale(c: StepContext): boolean {
 
 /** Another client sharing the storage object (same refresh lock, same session bus). */
 async function sameStorageClient(c: StepContext, behind = 0) {
-  const other = c.rig.helper({ storage: c.rig.storage, clock: new ManualClock(c.rig.clock.now() - behind) })
+  // Its sign-in waits only briefly for the lock: the client under test may hold it, parked mid-sign-in, and a
+  // holder that does not finish cannot keep the others waiting past their lock timeout.
+  const other = c.rig.helper({ storage: c.rig.storage, clock: new ManualClock(c.rig.clock.now() - behind), lockTimeoutMs: 50 })
   await other.ready
   return other
 }

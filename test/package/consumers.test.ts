@@ -58,7 +58,7 @@ import { createAuthClient, memoryStorage, type AuthClient, type AuthState, type 
 import * as admin from 'supabase-auth-machine/admin'
 import * as jwt from 'supabase-auth-machine/jwt'
 import * as identities from 'supabase-auth-machine/identities'
-import { resend, reauthenticate } from 'supabase-auth-machine/confirmations'
+import { resend, reauthenticate, resetPasswordForEmail } from 'supabase-auth-machine/confirmations'
 import { exchangeCodeForSession, implicitFlow, setSession } from 'supabase-auth-machine/handoff'
 import { mfa as mfaOf, type MfaApi } from 'supabase-auth-machine/mfa'
 import { redactedInspector } from 'supabase-auth-machine/inspect'
@@ -86,8 +86,8 @@ export async function run(): Promise<string[]> {
   const { messageId } = await resend(auth, { type: 'signup', email: 'nobody@example.com' }).catch(() => ({ messageId: null }))
   const implicit: AuthClient = createAuthClient({ url: server.url, apiKey: server.anonKey, storage: memoryStorage(), flowType: implicitFlow })
   implicit.dispose()
-  const handoff = typeof setSession === 'function' && typeof exchangeCodeForSession === 'function'
-  if (!(claims.sub && actor && mfa && passkeys && consent && handoff && typeof signInWithWeb3 === 'function' && typeof reauthenticate === 'function' && messageId !== undefined && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
+  const companions = typeof setSession === 'function' && typeof exchangeCodeForSession === 'function' && typeof resetPasswordForEmail === 'function'
+  if (!(claims.sub && actor && mfa && passkeys && consent && companions && typeof signInWithWeb3 === 'function' && typeof reauthenticate === 'function' && messageId !== undefined && service && main.AuthError && Array.isArray(linked))) throw new Error('unreachable')
   subscription.unsubscribe()
   auth.dispose()
   await server.close()

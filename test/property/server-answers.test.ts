@@ -27,7 +27,7 @@ import { endsSession, type SessionEffect } from './support/oracle.js'
 import { publishJwks, type RouteName } from './support/routes.js'
 import { propertyRuns, propertyTimeout } from './support/runs.js'
 import { accessToken, CHALLENGE_ID, CLIENT_ID, es256Signer, FACTOR_ID, OTHER_ID, secret } from './support/wire.js'
-import { reauthenticate, resend } from '../../src/confirmations/index.js'
+import { reauthenticate, resend, resetPasswordForEmail } from '../../src/confirmations/index.js'
 import { exchangeCodeForSession, setSession } from '../../src/handoff/index.js'
 
 interface Context {
@@ -60,7 +60,7 @@ const rows: Row[] = [
   { name: 'verifyOtp', target: 'verify', effect: 'keeps', call: ({ auth, secret }) => auth.verifyOtp({ email: 'ada@example.com', token: secret('otp'), type: 'email' }) },
   { name: 'verifyOtp (token hash)', target: 'verify', effect: 'keeps', call: ({ auth, secret }) => auth.verifyOtp({ token_hash: secret('hash'), type: 'recovery' }) },
   { name: 'resend', target: 'resend', effect: 'keeps', call: ({ auth }) => resend(auth, { type: 'signup', email: 'ada@example.com' }) },
-  { name: 'resetPasswordForEmail', target: 'recover', effect: 'keeps', call: ({ auth }) => auth.resetPasswordForEmail('ada@example.com') },
+  { name: 'resetPasswordForEmail', target: 'recover', effect: 'keeps', call: ({ auth }) => resetPasswordForEmail(auth, 'ada@example.com') },
   {
     name: 'exchangeCodeForSession',
     target: 'tokenPkce',

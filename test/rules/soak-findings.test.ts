@@ -32,12 +32,12 @@ interface Tab {
 }
 
 /** `k` tabs on one storage; no refresh timers, so only the sequence's own calls happen. */
-function browser(k: number): { storage: ControlledStorage; tabs: Tab[]; stored(): Session | null } {
+function browser(k: number, options: { lockTimeoutMs?: number } = {}): { storage: ControlledStorage; tabs: Tab[]; stored(): Session | null } {
   const backing = new Map<string, string>()
   const storage = new ControlledStorage(backing)
   const tabs = Array.from({ length: k }, () => {
     const http = new GatedFetch()
-    return { http, auth: target.client({ storage, storageKey: KEY, fetch: http.fetch, autoRefreshToken: false }) }
+    return { http, auth: target.client({ storage, storageKey: KEY, fetch: http.fetch, autoRefreshToken: false, ...options }) }
   })
   return { storage, tabs, stored: () => parseStoredSession(backing.get(KEY) ?? null).session }
 }
@@ -113,12 +113,17 @@ describe('fixed: found by the soak', () => {
     expect(b.auth.snapshot.status).toBe('signedOut')
   })
 
+  // A sign-in waits for the lock a refresh holds, so in the three tests below the other tab's sign-in lands
+  // while the parked refresh is out only because it waits briefly: a holder that does not finish cannot keep
+  // the others waiting past their lock timeout, and a refresh must then still not undo that sign-in.
+  const BRIEF_LOCK_WAIT = { lockTimeoutMs: 50 }
+
   // Seed 1, step 88. The chart ignores SESSION_CHANGED_ELSEWHERE while refreshing because the refresher
   // reads storage under the lock; but it read before its request, and wrote after it without looking again.
   // Now it reads storage again once the request settles, and a changed storage wins over the request's
   // outcome (adopted, or signed out elsewhere); the sign-in's own news is taken while refreshing.
   it('a refresh in flight does not overwrite a sign-in another tab made meanwhile', async () => {
-    const { tabs, stored } = browser(2)
+    const { tabs, stored } = browser(2, BRIEF_LOCK_WAIT)
     const [a, b] = tabs as [Tab, Tab]
     const [first, second] = [await newUser(), await newUser()]
     await a.auth.signInWithPassword({ email: first.email, password: PASSWORD })
@@ -143,7 +148,7 @@ describe('fixed: found by the soak', () => {
   // step 154 shows the worst of it: meanwhile its updateUser persisted and announced the replaced session,
   // so every tab flipped back to it.
   it('a refresh that fails transiently does not keep a session another tab replaced meanwhile', async () => {
-    const { tabs, stored } = browser(2)
+    const { tabs, stored } = browser(2, BRIEF_LOCK_WAIT)
     const [a, b] = tabs as [Tab, Tab]
     const [first, second] = [await newUser(), await newUser()]
     await a.auth.signInWithPassword({ email: first.email, password: PASSWORD })
@@ -163,7 +168,7 @@ describe('fixed: found by the soak', () => {
   // The terminal twin of the two above: the refresh is refused because the first user's sessions were
   // revoked, but storage by then holds another user's sign-in, which a sign-out must not wipe.
   it('a refresh refused for good leaves alone the sign-in another tab made meanwhile', async () => {
-    const { tabs, stored } = browser(2)
+    const { tabs, stored } = browser(2, BRIEF_LOCK_WAIT)
     const [a, b] = tabs as [Tab, Tab]
     const [first, second] = [await newUser(), await newUser()]
     const { session: old } = await a.auth.signInWithPassword({ email: first.email, password: PASSWORD })

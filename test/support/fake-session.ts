@@ -44,3 +44,12 @@ export function fakeSession(options: FakeSessionOptions = {}): Session {
     },
   }
 }
+
+/**
+ * A rotation of sign-in `sessionId` (sessions that share it are one sign-in): tokens expiring at `expiresAt`,
+ * the user last updated at `updatedAt` when given.
+ */
+export function fakeRotation(sessionId: string, expiresAt: number, refreshToken: string, updatedAt?: string): Session {
+  const session = fakeSession({ sessionId, expiresAt, refreshToken })
+  return updatedAt === undefined ? session : { ...session, user: { ...session.user, updated_at: updatedAt } }
+}

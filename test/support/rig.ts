@@ -83,13 +83,14 @@ export class Rig {
   }
 
   /** Another client: on `storage` (default: memory), with `clock`, never refreshing on its own. */
-  helper(options: { storage?: SupportedStorage; clock?: ManualClock } = {}): AuthClient {
+  helper(options: { storage?: SupportedStorage; clock?: ManualClock; lockTimeoutMs?: number } = {}): AuthClient {
     const client = createAuthClient({
       url: this.env.url,
       apiKey: this.env.anonKey,
       ...(options.storage ? { storage: options.storage, storageKey: STORAGE_KEY } : { persistSession: false }),
       clock: options.clock ?? new ManualClock(this.clock.now()),
       autoRefreshToken: false,
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
     })
     this.#helpers.add(client)
     return client

@@ -1,5 +1,5 @@
 /**
- * Cross-tab news is weighed, not taken blindly (commit 0aa0c23): a sign-out names the session it ended, news
+ * Cross-tab news is weighed, not taken blindly: a sign-out names the session it ended, news
  * of a session this client saw end is dropped, and of two rotations of one sign-in the later tokens and the
  * later user win. Pinned on the bare chart (fake actors, as lifecycle-machine.test.ts runs it), on the wire
  * and coordinator, on the refresher, and once through two clients sharing a storage.
@@ -30,17 +30,12 @@ import { createAuthClient, type AuthClient } from '../../src/index.js'
 import { systemClock } from '../../src/runtime/timers.js'
 import { createSessionStore, memoryStorage, type SessionStore } from '../../src/storage/index.js'
 import type { Session } from '../../src/types.js'
-import { fakeSession } from '../support/fake-session.js'
+import { unusedIo } from '../support/chart-io.js'
+import { fakeRotation as rotation, fakeSession } from '../support/fake-session.js'
 
 const NOW = Math.floor(Date.now() / 1000)
 const EARLIER = '2026-01-01T00:00:00Z'
 const LATER = '2026-01-02T00:00:00Z'
-
-/** A rotation of sign-in `sessionId`: tokens expiring at `expiresAt`, the user last updated at `updatedAt` (if given). */
-function rotation(sessionId: string, expiresAt: number, refreshToken: string, updatedAt?: string): Session {
-  const session = fakeSession({ sessionId, expiresAt, refreshToken })
-  return updatedAt === undefined ? session : { ...session, user: { ...session.user, updated_at: updatedAt } }
-}
 
 /** Which of two sessions the tokens of `result` came from (compared, never printed). */
 function tokensOf(result: Session | null, labelled: Record<string, Session>): string {
@@ -59,25 +54,13 @@ interface Fakes {
   refresh?: () => Promise<RefreshOutput>
 }
 
-/** Real I/O objects that the fake actors never touch; the chart itself reads only the clock. */
-function unusedIo(): LifecycleIo {
-  const storage = memoryStorage()
-  return {
-    transport: createHttp({ url: 'http://127.0.0.1:9', apiKey: 'unused' }),
-    store: createSessionStore(storage, 'unit-test'),
-    coordinator: createCoordinator(storage, 'unit-test'),
-    clock: systemClock,
-  }
-}
-
 const running: Array<Actor<typeof lifecycleMachine>> = []
 afterEach(() => {
   for (const actor of running.splice(0)) actor.stop()
 })
 
 function start(fakes: Fakes) {
-  const keepStorageCurrent = vi.fn()
-  const forgetCrossedWrite = vi.fn()
+  const reconcileStorage = vi.fn()
   const machine = lifecycleMachine.provide({
     actors: {
       restoreSession: fromPromise(fakes.restore ?? (async () => ({ session: null }))),
@@ -85,14 +68,14 @@ function start(fakes: Fakes) {
       refreshSession: fromPromise(fakes.refresh ?? (async () => ({ outcome: 'refreshed' as const, session: fakeSession() }))),
       signOut: fromPromise(async (): Promise<SignOutOutput> => ({ error: null })),
     },
-    actions: { forgetStoredSession: () => {}, keepStorageCurrent, forgetCrossedWrite },
+    actions: { forgetStoredSession: () => {}, reconcileStorage },
   })
   const actor = createActor(machine, { input: { io: unusedIo(), settings: { autoRefreshToken: true }, random: () => 0.5 } })
   running.push(actor)
   const emitted: LifecycleEmitted[] = []
   actor.on('*', (event) => emitted.push(event as LifecycleEmitted))
   actor.start()
-  return { actor, emitted, keepStorageCurrent, forgetCrossedWrite }
+  return { actor, emitted, reconcileStorage }
 }
 
 type Running = Actor<typeof lifecycleMachine>
@@ -110,13 +93,13 @@ async function signedInAs(session = rotation('sA', NOW + 3600, 'rA1')) {
 
 describe('a sign-out heard from another client', () => {
   it('naming another session leaves an authenticated client authenticated and emits nothing', async () => {
-    const { actor, emitted, session, forgetCrossedWrite } = await signedInAs()
+    const { actor, emitted, session, reconcileStorage } = await signedInAs()
     const before = emitted.length
     actor.send({ type: 'SIGNED_OUT_ELSEWHERE', ended: 'sOther' })
     expect(status(actor)).toBe('authenticated')
     expect(sessionInHand(actor)).toBe(session)
     expect(emitted.length).toBe(before)
-    expect(forgetCrossedWrite).not.toHaveBeenCalled()
+    expect(reconcileStorage).not.toHaveBeenCalled()
   })
 
   it('naming the session in hand signs it out', async () => {
@@ -181,13 +164,13 @@ describe('news of a session this client saw end', () => {
   }
 
   it('after signing out here, a rotation of the ended session is ignored: stays signedOut, emits nothing', async () => {
-    const { actor, emitted, keepStorageCurrent } = await afterOwnSignOut()
+    const { actor, emitted, reconcileStorage } = await afterOwnSignOut()
     const before = emitted.length
     actor.send({ type: 'SESSION_CHANGED_ELSEWHERE', event: 'TOKEN_REFRESHED', session: lateRotation() })
     expect(status(actor)).toBe('signedOut')
     expect(sessionInHand(actor)).toBeNull()
     expect(emitted.length).toBe(before)
-    expect(keepStorageCurrent).not.toHaveBeenCalled()
+    expect(reconcileStorage).not.toHaveBeenCalled()
   })
 
   it('after hearing a sign-out of it, a rotation of the ended session is ignored', async () => {
@@ -239,7 +222,7 @@ describe('news of a session this client saw end', () => {
 describe('two rotations of one sign-in', () => {
   it('a stale USER_UPDATED keeps the tokens in hand, takes the newer user, announces the merge and keeps storage current', async () => {
     const inHand = rotation('sA', NOW + 3600, 'rA2', EARLIER)
-    const { actor, emitted, keepStorageCurrent } = await signedInAs(inHand)
+    const { actor, emitted, reconcileStorage } = await signedInAs(inHand)
     const heard = rotation('sA', NOW + 1800, 'rA1', LATER)
     actor.send({ type: 'SESSION_CHANGED_ELSEWHERE', event: 'USER_UPDATED', session: heard })
     expect(status(actor)).toBe('authenticated')
@@ -249,8 +232,8 @@ describe('two rotations of one sign-in', () => {
     const last = authEvents(emitted).at(-1)
     expect(last).toMatchObject({ event: 'USER_UPDATED', origin: 'remote' })
     expect(last?.session).toBe(merged)
-    expect(keepStorageCurrent).toHaveBeenCalledTimes(1)
-    expect(keepStorageCurrent.mock.calls[0]?.[1]?.heard).toBe(heard)
+    expect(reconcileStorage).toHaveBeenCalledTimes(1)
+    expect(reconcileStorage.mock.calls[0]?.[1]?.heard).toBe(heard)
   })
 
   it('newer announced tokens with an older user: the announced tokens with the user in hand', async () => {
@@ -265,7 +248,7 @@ describe('two rotations of one sign-in', () => {
 
   it('a stale TOKEN_REFRESHED (earlier expiry, equally old user) changes nothing and emits nothing', async () => {
     const inHand = rotation('sA', NOW + 3600, 'rA2', EARLIER)
-    const { actor, emitted, keepStorageCurrent } = await signedInAs(inHand)
+    const { actor, emitted, reconcileStorage } = await signedInAs(inHand)
     const before = emitted.length
     const heard = rotation('sA', NOW + 1800, 'rA1', EARLIER)
     const news = { type: 'SESSION_CHANGED_ELSEWHERE', event: 'TOKEN_REFRESHED', session: heard } as const
@@ -273,7 +256,7 @@ describe('two rotations of one sign-in', () => {
     actor.send(news)
     expect(sessionInHand(actor)).toBe(inHand)
     expect(emitted.length).toBe(before)
-    expect(keepStorageCurrent).not.toHaveBeenCalled()
+    expect(reconcileStorage).not.toHaveBeenCalled()
   })
 
   it('a stale TOKEN_REFRESHED with an older user changes nothing either', async () => {
@@ -492,12 +475,13 @@ describe('the refresher and what storage says', () => {
   })
 })
 
-// ---- keepStorageCurrent, the client's action ----
+// ---- reconcileStorage, the client's action ----
 
-describe('keepStorageCurrent', () => {
-  function contextWith(session: Session, store: SessionStore): { context: LifecycleContext } {
-    return { context: { session, io: { store } } as unknown as LifecycleContext }
+describe('reconcileStorage', () => {
+  function contextWith(session: Session | null, store: SessionStore, replacedToken: string | null = null): { context: LifecycleContext } {
+    return { context: { session, io: { store }, replacedToken } as unknown as LifecycleContext }
   }
+  const settleWrites = () => new Promise((r) => setTimeout(r, 10))
 
   it('writes the newest of storage and the session in hand when storage holds the same sign-in', async () => {
     const storage = memoryStorage()
@@ -505,7 +489,7 @@ describe('keepStorageCurrent', () => {
     const heard = rotation('sA', NOW + 1800, 'rA1', LATER) // what the announcer stored
     const inHand = { ...rotation('sA', NOW + 3600, 'rA2', EARLIER), user: heard.user } // the merge the chart made
     await store.write(heard)
-    lifecycleActions.keepStorageCurrent(contextWith(inHand, store), { heard })
+    lifecycleActions.reconcileStorage(contextWith(inHand, store), { heard })
     await vi.waitFor(async () => expect(tokensOf((await store.read()).session, { inHand, heard })).toBe('inHand'))
     expect((await store.read()).session?.user.updated_at).toBe(LATER)
   })
@@ -516,9 +500,34 @@ describe('keepStorageCurrent', () => {
     const inHand = { ...rotation('sA', NOW + 3600, 'rA2', EARLIER), user: heard.user }
     const third = rotation('sC', NOW + 3600, 'rC1')
     await store.write(third)
-    lifecycleActions.keepStorageCurrent(contextWith(inHand, store), { heard })
-    await new Promise((r) => setTimeout(r, 10))
+    lifecycleActions.reconcileStorage(contextWith(inHand, store), { heard })
+    await settleWrites()
     expect(tokensOf((await store.read()).session, { third, inHand })).toBe('third')
+  })
+
+  it('after taking another sign-in, replaces a write of ours that crossed it (the session this client replaced)', async () => {
+    const store = createSessionStore(memoryStorage(), 'sb-keep-auth-token')
+    const ours = rotation('sA', NOW + 3600, 'rA1', LATER) // a user update of ours, landed after their sign-in
+    const heard = rotation('sB', NOW + 3600, 'rB1')
+    await store.write(ours)
+    lifecycleActions.reconcileStorage(contextWith(heard, store, 'rA1'), { heard })
+    await vi.waitFor(async () => expect(tokensOf((await store.read()).session, { ours, heard })).toBe('heard'))
+  })
+
+  it('after another client’s sign-out, removes the ended session if a write of ours put it back', async () => {
+    const store = createSessionStore(memoryStorage(), 'sb-keep-auth-token')
+    await store.write(rotation('sA', NOW + 3600, 'rA1'))
+    lifecycleActions.reconcileStorage(contextWith(null, store, 'rA1'), { heard: null })
+    await vi.waitFor(async () => expect((await store.read()).session).toBeNull())
+  })
+
+  it('after another client’s sign-out, leaves a sign-in a third client made since', async () => {
+    const store = createSessionStore(memoryStorage(), 'sb-keep-auth-token')
+    const third = rotation('sC', NOW + 3600, 'rC1')
+    await store.write(third)
+    lifecycleActions.reconcileStorage(contextWith(null, store, 'rA1'), { heard: null })
+    await settleWrites()
+    expect(tokensOf((await store.read()).session, { third })).toBe('third')
   })
 })
 

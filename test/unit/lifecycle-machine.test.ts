@@ -7,7 +7,6 @@ import { createActor, fromPromise, waitFor, type Actor } from 'xstate'
 import { lifecycleMachine } from '../../machines/lifecycle.js'
 import type {
   LifecycleEmitted,
-  LifecycleIo,
   MfaVerifyInput,
   MfaVerifyOutput,
   RefreshOutput,
@@ -18,12 +17,9 @@ import type {
 } from '../../machines/lifecycle-types.js'
 import type { SignInOperation } from '../../machines/operations.js'
 import { statusOf } from '../../machines/status.js'
-import { createCoordinator } from '../../src/coordination/index.js'
 import { AuthApiError, AuthRetryableFetchError } from '../../src/errors.js'
-import { createHttp } from '../../src/http/index.js'
-import { systemClock } from '../../src/runtime/timers.js'
-import { createSessionStore, memoryStorage } from '../../src/storage/index.js'
 import type { Session } from '../../src/types.js'
+import { unusedIo } from '../support/chart-io.js'
 import { fakeSession } from '../support/fake-session.js'
 
 interface Fakes {
@@ -32,17 +28,6 @@ interface Fakes {
   verifyMfa?: (args: { input: MfaVerifyInput }) => Promise<MfaVerifyOutput>
   refresh?: () => Promise<RefreshOutput>
   signOut?: () => Promise<SignOutOutput>
-}
-
-/** Real I/O objects that the fake actors never touch; the chart itself reads only the clock. */
-function unusedIo(): LifecycleIo {
-  const storage = memoryStorage()
-  return {
-    transport: createHttp({ url: 'http://127.0.0.1:9', apiKey: 'unused' }),
-    store: createSessionStore(storage, 'unit-test'),
-    coordinator: createCoordinator(storage, 'unit-test'),
-    clock: systemClock,
-  }
 }
 
 const PASSWORD_SIGN_IN: SignInOperation = { kind: 'password', params: { email: 'ada@example.com', password: 'correct horse' } }

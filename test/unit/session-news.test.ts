@@ -6,17 +6,11 @@
 import { describe, expect, it } from 'vitest'
 import { sameSignIn, sessionAfterNews } from '../../machines/session-news.js'
 import type { Session } from '../../src/types.js'
-import { fakeSession } from '../support/fake-session.js'
+import { fakeRotation as rotation, fakeSession } from '../support/fake-session.js'
 
 const NOW = Math.floor(Date.now() / 1000)
 const EARLIER = '2026-01-01T00:00:00Z'
 const LATER = '2026-01-02T00:00:00Z'
-
-/** A rotation of sign-in `sessionId`: tokens expiring at `expiresAt`, the user last updated at `updatedAt` (if given). */
-function rotation(sessionId: string, expiresAt: number, refreshToken: string, updatedAt?: string): Session {
-  const session = fakeSession({ sessionId, expiresAt, refreshToken })
-  return updatedAt === undefined ? session : { ...session, user: { ...session.user, updated_at: updatedAt } }
-}
 
 /** A session whose access token is not a JWT: no session id can be read from it. */
 function opaque(refreshToken: string, expiresAt = NOW + 3600): Session {
@@ -61,6 +55,14 @@ describe('sessionAfterNews', () => {
     const inHand = rotation('sA', NOW + 3600, 'rA', LATER)
     const heard = rotation('sB', NOW + 60, 'rB', EARLIER) // older in every way, still another sign-in
     expect(sessionAfterNews(inHand, heard)).toBe(heard)
+  })
+
+  it('keeps the session in hand against late news of the sign-in it replaced (a user update made there)', () => {
+    const inHand = rotation('sB', NOW + 3600, 'rB1', EARLIER)
+    const late = rotation('sA', NOW + 1800, 'rA1', LATER) // the session in hand replaced rA1's sign-in
+    expect(sessionAfterNews(inHand, late, 'rA1')).toBe(inHand)
+    // Another sign-in that is not the one replaced still replaces it.
+    expect(sessionAfterNews(inHand, late, 'rOther')).toBe(late)
   })
 
   it('with no session in hand returns the heard session itself', () => {

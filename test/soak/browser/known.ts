@@ -16,8 +16,9 @@ export interface BrowserKnownBug {
 }
 
 /**
- * Empty since the stale cross-tab news (a late SIGNED_OUT or USER_UPDATED applied over a newer change) and the
- * degraded tab after two throws in a row were fixed; both are replayed in `soak-tabs-findings.test.ts`.
+ * Empty: the stale cross-tab news (a late SIGNED_OUT or USER_UPDATED applied over a newer change), the
+ * degraded tab after two throws in a row, and the crossing sign-ins (two tabs changing the sign-in at once)
+ * are fixed; each is replayed in `soak-tabs-findings.test.ts`.
  */
 export const BROWSER_KNOWN_BUGS: readonly BrowserKnownBug[] = []
 
