@@ -53,6 +53,22 @@ async function newUser(): Promise<{ id: string; email: string; password: string 
 }
 
 /** Every client at rest, and every message on the bus delivered. */
+/** Two tabs of `b` sign in as two new users at the same time; `finished`: their sessions in the order the calls resolved. */
+async function signInTwoUsersAtOnce(b: Browser): Promise<{ one: AuthClient; two: AuthClient; finished: Session[] }> {
+  const [first, second] = [await newUser(), await newUser()]
+  const one = tab(b)
+  const two = tab(b)
+  await Promise.all([one.ready, two.ready])
+  const finished: Session[] = []
+  await Promise.all(
+    [
+      one.signInWithPassword({ email: first.email, password: first.password }),
+      two.signInWithPassword({ email: second.email, password: second.password }),
+    ].map((call) => call.then(({ session }) => void finished.push(session))),
+  )
+  return { one, two, finished }
+}
+
 async function settle(clients: AuthClient[]): Promise<void> {
   for (let round = 0; round < 2; round += 1) {
     await new Promise((resolve) => setTimeout(resolve, 0))
@@ -80,18 +96,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe('two clients on one storage changing the session at once', () => {
   it('signing in as two users at once, both end on the session storage holds: the sign-in that finished last', async () => {
     const b = browser()
-    const [first, second] = [await newUser(), await newUser()]
-    const one = tab(b)
-    const two = tab(b)
-    await Promise.all([one.ready, two.ready])
-
-    const finished: Session[] = []
-    await Promise.all(
-      [
-        one.signInWithPassword({ email: first.email, password: first.password }),
-        two.signInWithPassword({ email: second.email, password: second.password }),
-      ].map((call) => call.then(({ session }) => void finished.push(session))),
-    )
+    const { one, two, finished } = await signInTwoUsersAtOnce(b)
     await settle([one, two])
 
     const stored = await b.stored()
@@ -146,18 +151,7 @@ describe('two clients on one storage changing the session at once', () => {
       },
     }
     const b = browser(storage)
-    const [first, second] = [await newUser(), await newUser()]
-    const one = tab(b)
-    const two = tab(b)
-    await Promise.all([one.ready, two.ready])
-
-    const finished: Session[] = []
-    await Promise.all(
-      [
-        one.signInWithPassword({ email: first.email, password: first.password }),
-        two.signInWithPassword({ email: second.email, password: second.password }),
-      ].map((call) => call.then(({ session }) => void finished.push(session))),
-    )
+    const { one, two, finished } = await signInTwoUsersAtOnce(b)
     await sleep(100)
     await settle([one, two])
 
