@@ -51,10 +51,11 @@ export const DEFAULT_STORAGE_TIMEOUT_MS = 5_000
  * - Every adapter call is bounded by `timeoutMs`. A call that throws or rejects twice in a row, or times
  *   out, switches the store to reading an in-memory copy for the rest of its life (seeded with the last value
  *   known to be stored) and fires `onDegraded` once: the app keeps working, signed in.
- * - A degraded store still hands every write and removal on to the adapter, best-effort and unawaited, so
- *   other tabs and the next page load get the newest session once the adapter works again. Until then the
- *   adapter keeps the value from before the failed write, the previous rotation, which the server still
- *   trades for the current tokens. (Removing it instead signed out every other tab sharing the storage.)
+ * - A degraded store still hands every write and removal of the session on to the adapter, best-effort and
+ *   unawaited, so other tabs and the next page load get the newest session once the adapter works again.
+ *   (Side values, the PKCE verifiers, stay in memory only.) Until then the adapter keeps the value from
+ *   before the failed write, the previous rotation, which the server still trades for the current tokens.
+ *   (Removing it instead signed out every other tab sharing the storage.)
  *
  * @example
  * const store = createSessionStore(defaultStorage(), defaultStorageKey(url))
